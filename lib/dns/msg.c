@@ -127,19 +127,20 @@ put(uint8_t *out, size_t cap, size_t *w, const uint8_t *src, size_t n)
 
 /* One name field at @p p: @return the offset past it, or an error. */
 static int
-expand_name(const uint8_t *pkt, size_t len, const struct tw_dns_rdesc *d,
-	    size_t p, size_t end, uint8_t *out, size_t cap, size_t *w,
-	    unsigned flags)
+expand_name(const uint8_t *pkt, const struct tw_dns_rdesc *d, size_t p,
+	    size_t end, uint8_t *out, size_t cap, size_t *w, unsigned flags)
 {
 	uint8_t name[TW_DNS_NAME_MAX];
 	size_t next;
 	int r;
 
-	r = tw_dns_name_unpack(pkt, len, p, out != NULL ? name : NULL, &next);
+	/*
+	 * Pointers only go backwards, so the rdata end bounds the walk: a
+	 * name that runs past it is malformed rdata.
+	 */
+	r = tw_dns_name_unpack(pkt, end, p, out != NULL ? name : NULL, &next);
 	if (r < 0)
-		return r;
-	if (next > end)
-		return -TW_ERDATA;
+		return r == -TW_ETRUNC ? -TW_ERDATA : r;
 	/* In place, an uncompressed name is exactly as long as expanded. */
 	if (!d->compress && next - p != (size_t)r)
 		return -TW_ERDATA;
@@ -185,15 +186,14 @@ tw_dns_rdata_expand(const uint8_t *pkt, size_t len, const struct tw_dns_rr *rr,
 				p += n;
 				continue;
 			}
-			r = expand_name(pkt, len, d, p + n, end, out, cap, &w,
+			r = expand_name(pkt, d, p + n, end, out, cap, &w,
 					flags);
 			if (r < 0)
 				return r;
 			p = (size_t)r;
 			continue;
 		case TW_RDF_NAME:
-			r = expand_name(pkt, len, d, p, end, out, cap, &w,
-					flags);
+			r = expand_name(pkt, d, p, end, out, cap, &w, flags);
 			if (r < 0)
 				return r;
 			p = (size_t)r;
@@ -482,9 +482,10 @@ tw_dns_rr_target(const struct tw_dns_msg *m, const struct tw_dns_rr *rr,
 	}
 	if (end > m->len)
 		return -TW_ETRUNC;
-	r = tw_dns_name_unpack(m->pkt, m->len, rr->rdata_off, out, &next);
+	/* Bounded by the rdata: pointers only go backwards. */
+	r = tw_dns_name_unpack(m->pkt, end, rr->rdata_off, out, &next);
 	if (r < 0)
-		return r;
+		return r == -TW_ETRUNC ? -TW_ERDATA : r;
 	return next == end ? 0 : -TW_ERDATA;
 }
 
@@ -499,14 +500,15 @@ tw_dns_rr_soa(const struct tw_dns_msg *m, const struct tw_dns_rr *rr,
 		return -TW_ERDATA;
 	if (end > m->len)
 		return -TW_ETRUNC;
-	/* The names may point anywhere earlier in the message; the fixed
+	/* The names may point anywhere earlier in the message (pointers
+	 * only go backwards, so the rdata end bounds the walk); the fixed
 	 * part must end exactly at the end of the rdata. */
-	tw_dns_cur_init(&c, m->pkt, m->len, rr->rdata_off);
+	tw_dns_cur_init(&c, m->pkt, end, rr->rdata_off);
 	tw_dns_cur_name(&c, out->mname);
 	tw_dns_cur_name(&c, out->rname);
 	if (c.err != 0)
-		return c.err;
-	if (c.off > end || end - c.off != 20)
+		return c.err == -TW_ETRUNC ? -TW_ERDATA : c.err;
+	if (end - c.off != 20)
 		return -TW_ERDATA;
 	out->serial = tw_dns_cur_u32(&c);
 	out->refresh = tw_dns_cur_u32(&c);
