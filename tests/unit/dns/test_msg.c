@@ -695,6 +695,8 @@ static void
 pb_bytes(struct pb *p, const void *d, size_t n)
 {
 	assert_true(p->n + n <= sizeof(p->b));
+	if (n == 0)
+		return;
 	memcpy(p->b + p->n, d, n);
 	p->n += n;
 }
@@ -1362,6 +1364,15 @@ test_rdata_checks(void **state)
 	assert_int_equal(one_rr(38, 1, rd, 0), -TW_ERDATA);
 	rd[0] = 128;
 	assert_int_equal(one_rr(38, 1, rd, 2), 0);
+	rd[0] = 64;
+	assert_int_equal(one_rr(38, 1, rd, 5), -TW_ERDATA);
+	/* MINFO, RP: two names; PX: preference and two names; NXT. */
+	assert_int_equal(one_rr(14, 1, "\0\xc0\x0c", 3), 0);
+	assert_int_equal(one_rr(17, 1, "\0\0", 2), 0);
+	assert_int_equal(one_rr(17, 1, "\0", 1), -TW_ERDATA);
+	assert_int_equal(one_rr(26, 1, "\0\1\0\0", 4), 0);
+	assert_int_equal(one_rr(30, 1, "\0\x40", 2), 0);
+	assert_int_equal(one_rr(30, 1, "\x40", 1), -TW_ELABEL);
 	/* RRSIG: signer uncompressed (RFC 4034 3.1.7). */
 	memcpy(rd, sig18, 18);
 	memcpy(rd + 18, "\7example\3com\0SIGNATURE", 22);
@@ -1461,6 +1472,24 @@ test_rdata_expand(void **state)
 		tw_dns_rdata_expand(m.pkt, m.len, &rr, out, sizeof(out), 0),
 		-TW_ETRUNC);
 
+	/* A6 with a prefix name: ENOSPC in the fixed part and the name. */
+	p.n = 0;
+	pb_bytes(&p, "\0\1\x81\x80\0\1\0\1\0\0\0\0", 12);
+	pb_name(&p, "example.com");
+	pb_u32(&p, 0x00260001);
+	pb_rr(&p, 38, 1, "\x78\1\xc0\x0c", 4);
+	assert_int_equal(tw_dns_parse(&m, p.b, p.n), 0);
+	tw_dns_rr_iter_init(&it, &m);
+	assert_int_equal(tw_dns_rr_next(&it, &rr), 1);
+	assert_int_equal(
+		tw_dns_rdata_expand(m.pkt, m.len, &rr, out, sizeof(out), 0),
+		2 + 13);
+	assert_memory_equal(out, "\x78\1\7example\3com", 15);
+	assert_int_equal(tw_dns_rdata_expand(m.pkt, m.len, &rr, out, 1, 0),
+			 -ENOSPC);
+	assert_int_equal(tw_dns_rdata_expand(m.pkt, m.len, &rr, out, 14, 0),
+			 -ENOSPC);
+
 	/* Class ANY, empty: nothing to expand. */
 	rr.type = TW_DNS_T_MX;
 	rr.rclass = 255;
@@ -1503,6 +1532,10 @@ test_accessor_errors(void **state)
 	assert_int_equal(tw_dns_rr_soa(&m, &rr, &soa), -TW_ERDATA);
 	rr.rdlen = 1000;
 	assert_int_equal(tw_dns_rr_soa(&m, &rr, &soa), -TW_ETRUNC);
+	/* Names running past the rdata: malformed rdata. */
+	rr.rdata_off = 12;
+	rr.rdlen = 12;
+	assert_int_equal(tw_dns_rr_soa(&m, &rr, &soa), -TW_ERDATA);
 	/* A bad name inside: the name error. */
 	rr.rdlen = 22;
 	rr.rdata_off = (uint16_t)(p.n - 2);
@@ -1592,6 +1625,18 @@ test_cursor(void **state)
 	assert_int_equal(tw_dns_name_skip(buf, sizeof(buf), 0), -TW_ETRUNC);
 	assert_int_equal(tw_dns_name_skip((const uint8_t *)"\x45", 1, 0),
 			 -TW_ELABEL);
+	{
+		/* More than 255 octets in place. */
+		uint8_t big[300];
+
+		memset(big, 0, sizeof(big));
+		for (size_t i = 0; i < 5; i++)
+			big[i * 60] = 59;
+		assert_int_equal(tw_dns_name_skip(big, sizeof(big), 0),
+				 -TW_ENAMELEN);
+		big[240] = 0;
+		assert_int_equal(tw_dns_name_skip(big, sizeof(big), 0), 241);
+	}
 }
 
 int

@@ -235,6 +235,9 @@ test_nsec_rfc4034(void **state)
 	}
 	assert_int_equal(tw_dns_rdata_nsec((const uint8_t *)"\xc0\x0c", 2, &n),
 			 -TW_ERDATA);
+	/* Larger than any rdata: refused before reading. */
+	assert_int_equal(tw_dns_rdata_nsec(rfc4034_4_3_nsec, 70000, &n),
+			 -TW_ERDATA);
 }
 
 static void
