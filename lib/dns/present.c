@@ -428,6 +428,12 @@ print_rdata(struct sb *s, uint16_t type, const uint8_t *p, size_t n)
 	size_t off;
 	int a, b;
 
+	/* Empty rdata (RFC 2136 2.5 class NONE/ANY updates, or broken):
+	 * the generic form says it without guessing (RFC 3597 5). */
+	if (n == 0) {
+		sb_str(s, "\\# 0");
+		return 0;
+	}
 	switch (type) {
 	case TW_DNS_T_A:
 		if (n != 4)
@@ -479,8 +485,6 @@ print_rdata(struct sb *s, uint16_t type, const uint8_t *p, size_t n)
 		return 0;
 	case TW_DNS_T_TXT:
 		/* one or more <character-string>s, RFC 1035 3.3.14 */
-		if (n == 0)
-			return -TW_ERDATA;
 		for (off = 0; off < n; off += 1 + (size_t)p[off])
 			if (p[off] >= n - off)
 				return -TW_ERDATA;
@@ -566,11 +570,8 @@ print_rdata(struct sb *s, uint16_t type, const uint8_t *p, size_t n)
 		return 0;
 	default:
 		/* RFC 3597 5: \# length hex */
-		sb_printf(s, "\\# %zu", n);
-		if (n > 0) {
-			sb_raw(s, " ", 1);
-			sb_hex(s, p, n);
-		}
+		sb_printf(s, "\\# %zu ", n);
+		sb_hex(s, p, n);
 		return 0;
 	}
 }
@@ -597,6 +598,10 @@ tw_dns_rr_to_str(const uint8_t *owner, uint16_t type, uint16_t rclass,
 			sb_str(&s, "CH"); /* RFC 1035 3.2.4 */
 		else if (rclass == 4)
 			sb_str(&s, "HS");
+		else if (rclass == 254)
+			sb_str(&s, "NONE"); /* RFC 2136 2.4 */
+		else if (rclass == 255)
+			sb_str(&s, "ANY"); /* RFC 1035 3.2.5 */
 		else
 			sb_printf(&s, "CLASS%u", rclass); /* RFC 3597 5 */
 		sb_raw(&s, " ", 1);

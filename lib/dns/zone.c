@@ -5,7 +5,8 @@
  * ldns output.
  *
  * Accepted syntax (RFC 1035 5.1, RFC 2308 4):
- * - "owner [TTL] [CLASS] TYPE rdata", TTL and class in either order; the
+ * - "owner [TTL] [CLASS] TYPE rdata", TTL and class in either order
+ *   (class IN, CH, CS, HS, NONE, ANY or CLASSnnn, RFC 3597 5); the
  *   TTL may use BIND units (1h30m, 2d, 1w). Without a TTL: the $TTL
  *   value, else the last TTL stated, else the caller's default (0 for
  *   tw_dns_zone_parse()). Without a class: IN.
@@ -209,6 +210,10 @@ tok_class(const struct tok *t, uint16_t *cls)
 		*cls = 3;
 	else if (tok_is(t, "HS"))
 		*cls = 4;
+	else if (tok_is(t, "NONE"))
+		*cls = 254;
+	else if (tok_is(t, "ANY"))
+		*cls = 255;
 	else if (t->n > 5 && strncasecmp(t->p, "CLASS", 5) == 0) {
 		num.p = t->p + 5;
 		num.n = t->n - 5;

@@ -198,6 +198,11 @@ test_basic_types(void **state)
 	       "a.example. 0 CLASS5 TYPE65280 \\# 0");
 	expect("a.example", TW_DNS_T_A, 3, 0, "\x7f\x00\x00\x01", 4,
 	       "a.example. 0 CH A 127.0.0.1");
+	/* RFC 2136 2.5: empty rdata of deletions */
+	expect("a.example", TW_DNS_T_NS, 255, 0, "", 0,
+	       "a.example. 0 ANY NS \\# 0");
+	expect("a.example", TW_DNS_T_TXT, 254, 0, "", 0,
+	       "a.example. 0 NONE TXT \\# 0");
 	expect("a.example", 13, 4, 0, "\x01x\x01y", 4,
 	       "a.example. 0 HS HINFO \\# 4 01780179");
 }
@@ -384,7 +389,6 @@ test_malformed(void **state)
 	expect_err(TW_DNS_T_SOA, "\x02", 1);
 	expect_err(TW_DNS_T_SOA, "\x00\x02", 2);
 	expect_err(TW_DNS_T_SOA, "\x00\x00\x01", 3);
-	expect_err(TW_DNS_T_TXT, "", 0);
 	expect_err(TW_DNS_T_TXT,
 		   "\x03"
 		   "ab",

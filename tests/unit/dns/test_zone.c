@@ -226,8 +226,12 @@ test_last_ttl(void **state)
 		  "b. 300 DS 1 8 2 00\n"
 		  "c. DS 1 8 2 00\n"
 		  "@ DS 1 8 2 00\n"
-		  "d 4294967295 DS 1 8 2 00\n",
-		  5);
+		  "d 4294967295 DS 1 8 2 00\n"
+		  "e NONE DS 1 8 2 00\n"
+		  "e ANY DS 1 8 2 00\n",
+		  7);
+	assert_int_equal(c->rr[5].rclass, 254);
+	assert_int_equal(c->rr[6].rclass, 255);
 	assert_int_equal(c->rr[0].ttl, 0);
 	assert_int_equal(c->rr[1].ttl, 300);
 	assert_int_equal(c->rr[2].ttl, 300);
