@@ -58,7 +58,7 @@ trap 'rm -rf "$scratch"' EXIT
 python3 "$here/mkzones.py" "$scratch"
 # A ready-made NSD config for the namespace address (netns.sh uses its own
 # copy); tb_nsd_conf writes the same for any address and port.
-# shellcheck source=lib.sh
+# shellcheck source=scripts/testbed/lib.sh
 . "$here/lib.sh"
 tb_nsd_conf "$outdir" 192.0.2.53 53 "$outdir/run" "$scratch" \
 	>"$scratch/nsd.conf"

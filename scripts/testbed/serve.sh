@@ -18,7 +18,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=lib.sh
+# shellcheck source=scripts/testbed/lib.sh
 . "$here/lib.sh"
 
 usage() {
@@ -53,7 +53,9 @@ stop)
 	tb_stop "$1" nsd
 	;;
 run)
-	[ $# -ge 5 ] && [ "$4" = "--" ] || usage
+	if [ $# -lt 5 ] || [ "$4" != "--" ]; then
+		usage
+	fi
 	outdir=$(cd "$1" && pwd)
 	addr=$2
 	port=$3
