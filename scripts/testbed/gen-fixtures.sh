@@ -23,6 +23,10 @@ if [ $# -ne 1 ]; then
 	exit 2
 fi
 outdir=$1
+mkdir -p "$(dirname "$outdir")"
+# One recorder at a time per OUTDIR; the others wait and then find it done.
+exec 9>"$outdir.lock"
+flock 9
 log=$(mktemp)
 rundir=
 cleanup() {

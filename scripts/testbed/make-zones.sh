@@ -41,6 +41,10 @@ for tool in ldns-keygen ldns-signzone dnssec-keygen dnssec-signzone \
 	fi
 done
 
+# One builder at a time per OUTDIR (meson may start several tests at once).
+exec 9>"$outdir.zlock"
+flock 9
+
 # The stamp is a digest of the generator itself: a change to any of them
 # invalidates what was built before.
 stamp=$(cat "$here/make-zones.sh" "$here/mkzones.py" "$here/dnswire.py" \

@@ -141,6 +141,8 @@ ZONES = [
     # Insecure delegations (RFC 4035 sec. 5.2).
     Zone("unsigned.test.", extra=["to-secure CNAME www.ecdsa.test."],
          purpose="unsigned child, no DS (NSEC3 proof in test.)"),
+    Zone("unsigned.ecdsa.test.",
+         purpose="unsigned child, no DS (NSEC proof in ecdsa.test.)"),
     Zone("unknown-digest.test.", alg=13, signer="ldns", ds_digest=99,
          purpose="signed, parent DS only digest type 99 -> insecure"),
     Zone("unknown-alg.test.", alg=13, signer="bind", ds_digest=253,
@@ -640,6 +642,12 @@ def manifest_rows():
          "wildcard in an unsigned zone"),
         ("unsigned.test.", "DS", "secure", "-", "NOERROR",
          "no DS: signed NSEC3 NODATA in test."),
+        ("www.unsigned.ecdsa.test.", "A", "insecure", "-", "NOERROR",
+         "unsigned child, no DS proven by NSEC in ecdsa.test."),
+        ("nx.unsigned.ecdsa.test.", "A", "insecure", "-", "NXDOMAIN",
+         "NXDOMAIN below an NSEC-proven insecure delegation"),
+        ("unsigned.ecdsa.test.", "DS", "secure", "-", "NOERROR",
+         "no DS: signed NSEC NODATA in ecdsa.test."),
         ("to-secure.unsigned.test.", "A", "insecure", "-", "NOERROR",
          "CNAME from an unsigned zone into a secure one"),
     ]
