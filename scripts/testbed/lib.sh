@@ -14,6 +14,8 @@
 # anything found by name. Nothing needs root except NETNS and ports < 1024.
 
 tb_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# The python helpers import each other: no __pycache__ in the source tree.
+export PYTHONDONTWRITEBYTECODE=1
 
 tb_die() {
 	echo "testbed: $*" >&2

@@ -23,6 +23,8 @@ Exit status 0 only if every question got a well-formed answer.
 import os
 import sys
 
+# Nothing written next to the sources (they may be read-only).
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import dnswire  # noqa: E402
 
