@@ -91,7 +91,8 @@ tb_spawn() {
 tb_alive() {
 	local pid=$1 conf=$2
 	[ -r "/proc/$pid/cmdline" ] &&
-		tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$conf"
+		{ tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null |
+		grep -qF -- "$conf"
 }
 
 # tb_nsd_start OUTDIR ADDRS PORT RUNDIR [NETNS]: ADDRS as for tb_nsd_conf;
