@@ -948,3 +948,34 @@ dv_chain_resolve(struct tw_val *v, struct dv_zone *z)
 		    "chain of trust did not converge");
 	return 0;
 }
+
+int
+dv_keys_inject(struct tw_dnssec_ctx *ctx, const uint8_t *zone,
+	       const uint8_t *const *rdata, const uint16_t *len, size_t n,
+	       uint32_t expires)
+{
+	struct dv_entry *e;
+	size_t bytes = 0;
+	uint8_t *p;
+
+	if (ctx->cache.max == 0)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++)
+		bytes += len[i];
+	e = dv_entry_new(DV_K_SECURE, zone, n, bytes);
+	if (!e)
+		return -ENOMEM;
+	p = (uint8_t *)(e->keys + n);
+	for (size_t i = 0; i < n; i++) {
+		memcpy(p, rdata[i], len[i]);
+		if (dv_key_from_dnskey(&e->keys[e->n_keys++], p, len[i]) < 0) {
+			dv_entry_put(e);
+			return -EINVAL;
+		}
+		p += len[i];
+	}
+	e->expires = expires;
+	dv_cache_put(&ctx->cache, e);
+	dv_entry_put(e);
+	return 0;
+}

@@ -497,6 +497,15 @@ struct dv_entry *dv_fact_get(struct tw_val *v, const uint8_t *name);
 /* Record a fact in the validation (and the cache unless local-only). */
 int dv_fact_add(struct tw_val *v, struct dv_entry *e, bool to_cache);
 
+/*
+ * Tests and benchmarks: trust a DNSKEY RRset of zone as validated (a
+ * SECURE cache entry) until expires, as if its chain had been checked.
+ * 0, -EINVAL (bad rdata, cache disabled), -ENOMEM.
+ */
+int dv_keys_inject(struct tw_dnssec_ctx *ctx, const uint8_t *zone,
+		   const uint8_t *const *rdata, const uint16_t *len, size_t n,
+		   uint32_t expires);
+
 /* ---- Limits (limits.c) ------------------------------------------------ */
 
 /* Whether another signature job is allowed; sets the limit flag. */
