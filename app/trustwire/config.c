@@ -184,8 +184,9 @@ tw_config_parse_upstream(const char *s, struct tw_cfg_upstream *out)
 	const char *end;
 	uint32_t p = 53;
 	size_t alen;
+	bool bracketed = s[0] == '[';
 
-	if (s[0] == '[') {
+	if (bracketed) {
 		end = strchr(s, ']');
 		if (end == NULL)
 			return -EINVAL;
@@ -211,7 +212,7 @@ tw_config_parse_upstream(const char *s, struct tw_cfg_upstream *out)
 	buf[alen] = '\0';
 	if (parse_ip(buf, &out->family, out->addr) != 0)
 		return -EINVAL;
-	if (s[-1] == '[' && out->family != AF_INET6)
+	if (bracketed && out->family != AF_INET6)
 		return -EINVAL;
 	if (port != NULL && parse_u32(port, 1, 65535, &p) != 0)
 		return -EINVAL;

@@ -554,7 +554,7 @@ main(int argc, char **argv)
 	struct tw_config *cfg;
 	struct tw_config_err err;
 	char **eal_argv, **app_argv;
-	int dd, eal_argc, app_argc, i, rc, status;
+	int dd, eal_argc, app_argc, i, rc, status = EXIT_CONFIG;
 
 	dd = find_dashdash(argc, argv);
 	eal_argc = dd < 0 ? argc : dd;
@@ -564,7 +564,8 @@ main(int argc, char **argv)
 	cfg = calloc(1, sizeof(*cfg));
 	if (eal_argv == NULL || app_argv == NULL || cfg == NULL) {
 		ERR("out of memory");
-		return EXIT_RUNTIME;
+		status = EXIT_RUNTIME;
+		goto out;
 	}
 	memcpy(eal_argv, argv, (size_t)eal_argc * sizeof(char *));
 	app_argv[0] = argv[0];
@@ -582,11 +583,12 @@ main(int argc, char **argv)
 	rc = tw_config_parse_args(cfg, app_argc, app_argv, &err);
 	if (rc != 0) {
 		ERR("%s", err.text);
-		return EXIT_CONFIG;
+		goto out;
 	}
 	if (cfg->help) {
 		tw_config_usage(stdout, "trustwire");
-		return 0;
+		status = 0;
+		goto out;
 	}
 	if (access(cfg->trust_anchor, R_OK) != 0) {
 		tw_config_error(&err, cfg, cfg->trust_anchor_line,
@@ -595,12 +597,13 @@ main(int argc, char **argv)
 				"trust anchor file '%s': %s", cfg->trust_anchor,
 				strerror(errno));
 		ERR("%s", err.text);
-		return EXIT_CONFIG;
+		goto out;
 	}
 	if (cfg->check_only) {
 		tw_config_print(cfg, stdout);
 		LOG("configuration OK");
-		return 0;
+		status = 0;
+		goto out;
 	}
 
 	rc = rte_eal_init(eal_argc, eal_argv);
@@ -608,18 +611,20 @@ main(int argc, char **argv)
 		ERR("EAL initialisation failed: %s (fix: check the EAL "
 		    "options before '--'; run as root, or add --no-huge)",
 		    rte_strerror(rte_errno));
-		return EXIT_RUNTIME;
+		status = EXIT_RUNTIME;
+		goto out;
 	}
 	if (rc + 1 < eal_argc) {
 		ERR("unexpected argument '%s' before '--' (fix: application "
 		    "options go after '--', see --help)",
 		    eal_argv[rc + 1]);
-		rte_eal_cleanup();
-		return EXIT_CONFIG;
+		status = EXIT_CONFIG;
+	} else {
+		status = run(&app, cfg);
+		teardown(&app);
 	}
-	status = run(&app, cfg);
-	teardown(&app);
 	rte_eal_cleanup();
+out:
 	free(cfg);
 	free(eal_argv);
 	free(app_argv);

@@ -36,7 +36,7 @@ cleanup() {
 		ip netns del "$n" 2>/dev/null
 	done
 	ip link del "twa$$" 2>/dev/null
-	rm -rf "$work" "/var/run/dpdk/$prefix"
+	rm -rf "$work" "/var/run/dpdk/$prefix" 2>/dev/null
 }
 trap cleanup EXIT
 
