@@ -84,7 +84,8 @@ tw_config_defaults(struct tw_config *c)
 	c->limits.upstream_timeout_ms = 2000;
 	c->limits.max_inflight = 65536;
 	c->limits.max_validations = 16;
-	c->limits.nsec3_max_iterations = 150;
+	/* RFC 9276 3.2; 50 like BIND, PowerDNS Recursor and Knot Resolver. */
+	c->limits.nsec3_max_iterations = 50;
 	/* DNS flag day 2020: 1232 avoids IP fragmentation on most paths. */
 	c->limits.edns_udp_size = 1232;
 	c->io.burst = 32;
@@ -97,6 +98,7 @@ tw_config_defaults(struct tw_config *c)
 	c->idle.sleep_max_us = 1000;
 	c->exception.type = TW_CFG_EXC_NONE;
 	snprintf(c->exception.name, sizeof(c->exception.name), "tw0");
+	c->exception.addresses = true;
 	c->log.bogus_rate = 10;
 	c->log.bogus_burst = 20;
 }
@@ -719,6 +721,25 @@ ld_exc_type(struct ld *x, const char *path, yaml_node_t *v,
 }
 
 static int
+ld_exc_addresses(struct ld *x, const char *path, yaml_node_t *v,
+		 const struct key_def *d)
+{
+	const char *s = ld_scalar(x, path, v);
+
+	(void)d;
+	if (s == NULL)
+		return -EINVAL;
+	if (strcmp(s, "true") == 0 || strcmp(s, "yes") == 0)
+		x->c->exception.addresses = true;
+	else if (strcmp(s, "false") == 0 || strcmp(s, "no") == 0)
+		x->c->exception.addresses = false;
+	else
+		return ld_fail(x, v, "use true or false",
+			       "'%s' must be true or false, got '%s'", path, s);
+	return 0;
+}
+
+static int
 ld_exc_name(struct ld *x, const char *path, yaml_node_t *v,
 	    const struct key_def *d)
 {
@@ -880,6 +901,7 @@ static const struct key_def idle_keys[] = {
 static const struct key_def exception_keys[] = {
 	{ .name = "type", .fn = ld_exc_type },
 	{ .name = "name", .fn = ld_exc_name },
+	{ .name = "addresses", .fn = ld_exc_addresses },
 	{ .name = NULL },
 };
 
@@ -1584,9 +1606,9 @@ tw_config_print(const struct tw_config *c, FILE *f)
 		c->io.ring_size, c->io.tx_drain_us);
 	fprintf(f, "idle:\n  spin_polls: %u\n  sleep_max_us: %u\n",
 		c->idle.spin_polls, c->idle.sleep_max_us);
-	fprintf(f, "exception:\n  type: %s\n  name: %s\n",
+	fprintf(f, "exception:\n  type: %s\n  name: %s\n  addresses: %s\n",
 		c->exception.type == TW_CFG_EXC_TAP ? "tap" : "none",
-		c->exception.name);
+		c->exception.name, c->exception.addresses ? "true" : "false");
 	fprintf(f, "log:\n  bogus_rate: %u\n  bogus_burst: %u\n",
 		c->log.bogus_rate, c->log.bogus_burst);
 }

@@ -146,6 +146,8 @@ struct tw_config {
 	struct {
 		enum tw_cfg_exception type;
 		char name[TW_CFG_IFNAME_MAX]; /**< kernel interface name */
+		/** Give the kernel side the listen addresses (ARP/ND/...). */
+		bool addresses;
 	} exception;
 
 	struct {

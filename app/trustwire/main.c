@@ -311,6 +311,41 @@ print_start(const struct tw_app *app, const struct tw_config *cfg)
 	}
 }
 
+/*
+ * The kernel side of each exception interface gets the service
+ * addresses: it then answers ARP (RFC 826), ND (RFC 4861), ICMP and TCP
+ * (RST, or a TCP DNS service bound there) for them, with the port's MAC.
+ */
+static int
+exception_addresses(struct tw_app *app, const struct tw_config *cfg)
+{
+	char a[64];
+	unsigned p, i;
+	int rc;
+
+	for (p = 0; p < app->n_ports; p++) {
+		const char *ifname = app->exc[p].name + strlen("net_tap_");
+
+		for (i = 0; i < cfg->n_listen; i++) {
+			const struct tw_cfg_prefix *l = &cfg->listen[i];
+
+			tw_config_addr_str(l->family, l->addr, a, sizeof(a));
+			rc = tw_kernel_addr_add(ifname, l->family, l->addr,
+						l->len);
+			if (rc != 0) {
+				ERR("cannot add %s/%u to %s: %s (fix: run with "
+				    "CAP_NET_ADMIN or set exception.addresses: "
+				    "false)",
+				    a, l->len, ifname, strerror(-rc));
+				return rc;
+			}
+			LOG("exception interface %s: address %s/%u", ifname, a,
+			    l->len);
+		}
+	}
+	return 0;
+}
+
 static void
 drain_rings(struct tw_app *app)
 {
@@ -501,6 +536,9 @@ run(struct tw_app *app, const struct tw_config *cfg)
 		if (app->has_exc && tw_port_start(&app->exc[i]) != 0)
 			return EXIT_RUNTIME;
 	}
+	if (app->has_exc && cfg->exception.addresses &&
+	    exception_addresses(app, cfg) != 0)
+		return EXIT_RUNTIME;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;

@@ -4,8 +4,15 @@
  * the net_tap exception port. See tw_port.h.
  */
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <linux/if_addr.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 
 #include <rte_dev.h>
 #include <rte_ethdev.h>
@@ -367,4 +374,74 @@ tw_port_tx_cksum(const struct tw_port *p, struct rte_mbuf *m, uint16_t l2_len,
 			udp->dgram_cksum = rte_ipv4_udptcp_cksum(ip4, udp);
 		}
 	}
+}
+
+/* Append an rtattr to the netlink message in @p buf (@p cap bytes). */
+static void
+nl_attr(char *buf, size_t cap, uint16_t type, const void *data, size_t len)
+{
+	struct nlmsghdr *nh = (struct nlmsghdr *)buf;
+	size_t off = NLMSG_ALIGN(nh->nlmsg_len);
+	struct rtattr rta;
+
+	if (off + RTA_SPACE(len) > cap)
+		return;
+	rta.rta_type = type;
+	rta.rta_len = (unsigned short)RTA_LENGTH(len);
+	memcpy(buf + off, &rta, sizeof(rta));
+	memcpy(buf + off + RTA_LENGTH(0), data, len);
+	nh->nlmsg_len = (uint32_t)(off + RTA_SPACE(len));
+}
+
+int
+tw_kernel_addr_add(const char *ifname, int family, const uint8_t *addr,
+		   uint8_t prefix_len)
+{
+	union {
+		struct nlmsghdr nh;
+		char buf[256];
+	} req;
+	struct ifaddrmsg *ifa = NLMSG_DATA(&req.nh);
+	char ack[256];
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct nlmsghdr *rh = (struct nlmsghdr *)ack;
+	unsigned idx = if_nametoindex(ifname);
+	uint32_t flags = IFA_F_NODAD;
+	size_t alen = family == AF_INET ? 4 : 16;
+	ssize_t n;
+	int fd, rc;
+
+	if (idx == 0)
+		return -ENODEV;
+	memset(&req, 0, sizeof(req));
+	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifaddrmsg));
+	req.nh.nlmsg_type = RTM_NEWADDR;
+	req.nh.nlmsg_flags =
+		NLM_F_REQUEST | NLM_F_CREATE | NLM_F_REPLACE | NLM_F_ACK;
+	req.nh.nlmsg_seq = 1;
+	ifa->ifa_family = (uint8_t)family;
+	ifa->ifa_prefixlen = prefix_len;
+	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+	ifa->ifa_index = idx;
+	nl_attr(req.buf, sizeof(req), IFA_LOCAL, addr, alen);
+	nl_attr(req.buf, sizeof(req), IFA_ADDRESS, addr, alen);
+	if (family == AF_INET6)
+		nl_attr(req.buf, sizeof(req), IFA_FLAGS, &flags, sizeof(flags));
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0)
+		return -errno;
+	if (sendto(fd, &req, req.nh.nlmsg_len, 0, (struct sockaddr *)&sa,
+		   sizeof(sa)) < 0) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	n = recv(fd, ack, sizeof(ack), 0);
+	rc = n < 0 ? -errno : -EIO;
+	if (n >= (ssize_t)NLMSG_LENGTH(sizeof(struct nlmsgerr)) &&
+	    rh->nlmsg_type == NLMSG_ERROR)
+		rc = ((struct nlmsgerr *)NLMSG_DATA(rh))->error;
+	close(fd);
+	return rc == -EEXIST ? 0 : rc;
 }

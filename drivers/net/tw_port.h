@@ -121,6 +121,21 @@ int tw_port_exception_create(struct tw_port *exc, const struct tw_port *phys,
 /** Remove an exception port made by tw_port_exception_create(). */
 void tw_port_exception_destroy(struct tw_port *exc);
 
+/**
+ * Add an address to a kernel interface (rtnetlink RTM_NEWADDR, in the
+ * caller's network namespace), e.g. the service addresses on the
+ * exception interface so the kernel answers ARP, ND, ICMP and TCP for
+ * them. IPv6 addresses skip duplicate address detection (IFA_F_NODAD):
+ * the fast path owns them already.
+ *
+ * @param family  AF_INET or AF_INET6.
+ * @param addr    4 or 16 bytes, network order.
+ * @return 0 (also when the address is already there), -ENODEV (no such
+ *   interface), -EPERM (no CAP_NET_ADMIN), or the kernel's error.
+ */
+int tw_kernel_addr_add(const char *ifname, int family, const uint8_t *addr,
+		       uint8_t prefix_len);
+
 /* ---- TX buffering --------------------------------------------------- */
 
 /**

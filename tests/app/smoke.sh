@@ -9,10 +9,10 @@
 #           cleanly on SIGTERM with final statistics
 #   pcap    net_pcap replaying one frame of each class: exact counters
 #           for classify -> hooks -> validator rings
-#   tap     net_af_packet on a veth pair + net_tap exception path: a
-#           client in a namespace gets ARP, ICMP port unreachable and a
-#           TCP/53 RST from the kernel behind the TAP; its DNS query
-#           reaches the worker
+#   tap     trustwire in a namespace on net_af_packet (veth) with the
+#           net_tap exception path: a client in another namespace gets
+#           ARP, ND, ICMP/ICMPv6 port unreachable and a TCP/53 RST from
+#           the kernel behind the TAP; its DNS query reaches the worker
 # DPDK cases need root (else exit 77, meson's skip); every run has its
 # own --file-prefix, --no-huge (no hugetlbfs) and --no-pci (never touch
 # the machine's NICs), one lcore (-l 0: all roles), and a bounded time.
@@ -35,7 +35,6 @@ cleanup() {
 	for n in "${nets[@]}"; do
 		ip netns del "$n" 2>/dev/null
 	done
-	ip link del "twa$$" 2>/dev/null
 	rm -rf "$work" "/var/run/dpdk/$prefix" 2>/dev/null
 }
 trap cleanup EXIT
@@ -59,9 +58,9 @@ need_root() {
 eal=(--no-huge --no-pci -l 0 --file-prefix "$prefix"
 	--log-level=lib.eal:warning)
 
-# Start trustwire in the background and wait for its "running" line.
+# Run a command (trustwire) in the background; wait for "running".
 start() {
-	"$bin" "$@" >"$work/log" 2>&1 &
+	"$@" >"$work/log" 2>&1 &
 	pid=$!
 	for _ in $(seq 1 100); do
 		if grep -q "trustwire: running on" "$work/log"; then
@@ -151,7 +150,7 @@ config)
 	;;
 null)
 	need_root
-	start "${eal[@]}" --vdev net_null0 -- --duration 60
+	start "$bin" "${eal[@]}" --vdev net_null0 -- --duration 60
 	sleep 1
 	rx=$(tel rx) || fail "telemetry query failed"
 	[ "${rx:-0}" -gt 0 ] || fail "live telemetry rx = '$rx', want > 0"
@@ -199,23 +198,26 @@ tap)
 		echo "SKIP: needs /dev/net/tun and iproute2"
 		exit 77
 	fi
-	cns="twc$$" kns="twk$$" tap="twx$$"
+	# Like the test bed: trustwire in its own namespace on one end of a
+	# veth (no kernel address there), a client namespace on the other.
+	cns="twc$$" tns="twt$$" tap="twx$$"
 	ip netns add "$cns" || fail "ip netns add"
 	nets+=("$cns")
-	ip netns add "$kns" || fail "ip netns add"
-	nets+=("$kns")
-	ip link add "twa$$" type veth peer name "twb$$" netns "$cns" ||
-		fail "veth"
-	sysctl -qw "net.ipv6.conf.twa$$.disable_ipv6=1"
-	ip link set "twa$$" up
+	ip netns add "$tns" || fail "ip netns add"
+	nets+=("$tns")
+	ip -n "$tns" link add "twa$$" type veth peer name "twb$$" \
+		netns "$cns" || fail "veth"
+	ip netns exec "$tns" sysctl -qw "net.ipv6.conf.twa$$.disable_ipv6=1"
+	ip -n "$tns" link set "twa$$" up
 	ip -n "$cns" addr add 192.0.2.7/24 dev "twb$$"
+	ip -n "$cns" addr add 2001:db8::7/64 dev "twb$$" nodad
 	ip -n "$cns" link set "twb$$" up
-	start "${eal[@]}" --vdev "net_af_packet0,iface=twa$$" -- \
-		--listen 192.0.2.53/24 --exception "tap:$tap" --duration 60
-	# The kernel side of the exception path lives in its own namespace.
-	ip link set "$tap" netns "$kns" || fail "move $tap"
-	ip -n "$kns" addr add 192.0.2.53/24 dev "$tap"
-	ip -n "$kns" link set "$tap" up
+	start ip netns exec "$tns" "$bin" "${eal[@]}" \
+		--vdev "net_af_packet0,iface=twa$$" -- \
+		--listen 192.0.2.53/24 --listen 2001:db8::53/64 \
+		--exception "tap:$tap" --duration 60
+	grep -q "exception interface $tap: address 2001:db8::53/64" \
+		"$work/log" || fail "no address on the exception interface"
 	ip netns exec "$cns" "$py" - "twb$$" <<-'EOF' || fail "client checks"
 		import array, fcntl, socket, struct, sys
 		ok = True
@@ -229,21 +231,24 @@ tap)
 		fcntl.ioctl(ctl.fileno(), 0x8946, ifr.ljust(40, b"\0"))
 		ctl.close()
 		# UDP to a closed port: the kernel's ICMP port unreachable must
-		# come back through the exception path (ARP both ways first).
-		u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-		u.settimeout(3)
-		u.connect(("192.0.2.53", 9))
-		for _ in range(3):
-		    u.send(b"x")
-		    try:
-		        u.recv(100)
-		    except ConnectionRefusedError:
-		        print("udp/9: ICMP port unreachable from the kernel")
-		        break
-		    except socket.timeout:
-		        continue
-		else:
-		    print("udp/9: no ICMP reply"); ok = False
+		# come back through the exception path (after ARP / ND, both
+		# also answered by the kernel behind the TAP).
+		for fam, addr in ((socket.AF_INET, "192.0.2.53"),
+		                  (socket.AF_INET6, "2001:db8::53")):
+		    u = socket.socket(fam, socket.SOCK_DGRAM)
+		    u.settimeout(2)
+		    u.connect((addr, 9))
+		    for _ in range(3):
+		        u.send(b"x")
+		        try:
+		            u.recv(100)
+		        except ConnectionRefusedError:
+		            print("%s udp/9: port unreachable from the kernel" % addr)
+		            break
+		        except socket.timeout:
+		            continue
+		    else:
+		        print("%s udp/9: no ICMP reply" % addr); ok = False
 		# TCP/53 goes to the kernel (RFC 7766 is not in the fast path).
 		t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 		t.settimeout(3)

@@ -79,6 +79,8 @@ test_defaults(void **state)
 	assert_int_equal(c->idle.sleep_max_us, 1000);
 	assert_int_equal(c->exception.type, TW_CFG_EXC_NONE);
 	assert_string_equal(c->exception.name, "tw0");
+	assert_true(c->exception.addresses);
+	assert_int_equal(c->limits.nsec3_max_iterations, 50);
 	assert_int_equal(c->duration_s, 0);
 	assert_false(c->help);
 	assert_false(c->check_only);
@@ -115,7 +117,7 @@ static const char full_yaml[] =
 	"io: { burst: 64, rx_desc: 2048, tx_desc: 256, mbufs: 9000,\n"
 	"      ring_size: 1024, tx_drain_us: 50 }\n"
 	"idle: { spin_polls: 10, sleep_max_us: 0 }\n"
-	"exception: { type: tap, name: dns0 }\n"
+	"exception: { type: tap, name: dns0, addresses: false }\n"
 	"log: { bogus_rate: 5, bogus_burst: 7 }\n";
 
 static void
@@ -180,6 +182,7 @@ test_full_file(void **state)
 	assert_int_equal(c->idle.sleep_max_us, 0);
 	assert_int_equal(c->exception.type, TW_CFG_EXC_TAP);
 	assert_string_equal(c->exception.name, "dns0");
+	assert_false(c->exception.addresses);
 	assert_int_equal(c->log.bogus_rate, 5);
 	assert_int_equal(c->log.bogus_burst, 7);
 	free(c);
@@ -297,6 +300,9 @@ test_errors_values(void **state)
 	expect_error("exception:\n  type: kni\n",
 		     "t.yaml:2: 'exception.type': unknown exception path type "
 		     "'kni' (fix: use 'tap' or 'none')");
+	expect_error("exception:\n  addresses: maybe\n",
+		     "t.yaml:2: 'exception.addresses' must be true or false, "
+		     "got 'maybe' (fix: use true or false)");
 	expect_error("ports:\n  - rx_desc: 512\n",
 		     "t.yaml:2: 'ports': port without 'device' (fix: add "
 		     "'device: PCI-ADDRESS-OR-VDEV')");
