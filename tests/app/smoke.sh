@@ -9,6 +9,7 @@
 #           cleanly on SIGTERM with final statistics
 #   pcap    net_pcap replaying one frame of each class: exact counters
 #           for classify -> hooks -> validator rings
+#   hugepages  the null case on 64 private 2 MB pages (scripts/hugepages.sh)
 #   tap     trustwire in a namespace on net_af_packet (veth) with the
 #           net_tap exception path: a client in another namespace gets
 #           ARP, ND, ICMP/ICMPv6 port unreachable and a TCP/53 RST from
@@ -26,11 +27,15 @@ prefix="tw-smoke-$$-$case_"
 work=$(mktemp -d "/tmp/$prefix.XXXXXX")
 pid=
 nets=()
+hdir=
 
 cleanup() {
 	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
 		kill -KILL "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
+	fi
+	if [ -n "$hdir" ] && mountpoint -q "$hdir" 2>/dev/null; then
+		bash "$here/../../scripts/hugepages.sh" down "$hdir" >/dev/null
 	fi
 	for n in "${nets[@]}"; do
 		ip netns del "$n" 2>/dev/null
@@ -276,6 +281,27 @@ tap)
 	done
 	grep '^total:' "$work/log"
 	echo "tap: OK"
+	;;
+hugepages)
+	need_root
+	# Its own pages and its own hugetlbfs mount (scripts/hugepages.sh).
+	hp="$here/../../scripts/hugepages.sh"
+	hdir="$work/huge"
+	if ! bash "$hp" up 64 "$hdir" >"$work/hp.log" 2>&1; then
+		cat "$work/hp.log"
+		echo "SKIP: cannot reserve 64 x 2 MB hugepages"
+		exit 77
+	fi
+	"$bin" --huge-dir "$hdir" -m 128 --huge-unlink --no-pci -l 0 \
+		--file-prefix "$prefix" --log-level=lib.eal:warning \
+		--vdev net_null0 -- --duration 2 >"$work/log" 2>&1
+	rc=$?
+	bash "$hp" down "$hdir" || fail "hugepages.sh down"
+	[ "$rc" -eq 0 ] || fail "exit status $rc with hugepages"
+	rx=$(counter rx)
+	[ "${rx:-0}" -gt 0 ] || fail "final rx = '$rx', want > 0"
+	grep '^trustwire: stopping' "$work/log"
+	echo "hugepages: OK (rx=$rx)"
 	;;
 *)
 	echo "unknown case $case_" >&2
