@@ -198,7 +198,12 @@ mbufs_needed(const struct tw_config *cfg, unsigned n_ports, unsigned n_rx,
 		if (cfg->exception.type == TW_CFG_EXC_TAP)
 			n += n_rx * (512 + 512);
 	}
-	n += n_val * 2 * cfg->io.ring_size;	   /* full rings */
+	/*
+	 * One ring's worth per validator: under overload the rings fill and
+	 * drop (ring_full_dropped) or RX runs out of mbufs (rx_nombuf);
+	 * either way the loss is counted, and memory stays bounded.
+	 */
+	n += n_val * cfg->io.ring_size;
 	n += n_lcores * (256 + 4 * cfg->io.burst); /* caches, buffers */
 	return n + 1024;
 }
