@@ -436,6 +436,8 @@ run(struct tw_app *app, const struct tw_config *cfg)
 		    rte_strerror(rte_errno));
 		return EXIT_RUNTIME;
 	}
+	LOG("mbuf pool: %u mbufs of %u bytes", n_mbufs,
+	    (unsigned)RTE_MBUF_DEFAULT_BUF_SIZE);
 
 	for (i = 0; i < app->n_ports; i++) {
 		struct tw_port_conf pc = {
