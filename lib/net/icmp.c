@@ -33,6 +33,10 @@ tw_icmp_echo_reply(uint8_t *frame, struct tw_pkt *pkt, uint8_t ttl)
 	} else {
 		return -EINVAL;
 	}
+	/* RFC 1122 3.2.2.6, RFC 4443 4.2: a reply to a group address comes
+	 * from one of our unicast addresses: not something done in place. */
+	if (net_is_group(pkt->ip_ver, pkt->dst))
+		return -TW_EPROTO;
 	if (pkt->l4_len < TW_ICMP_HLEN)
 		return -TW_ETRUNC;
 	m = frame + pkt->l4_off;

@@ -75,6 +75,9 @@ tw_ipv6_parse(const uint8_t *p, size_t len, struct tw_ipv6_info *ip6)
 	plen = tw_get16(p + 4);
 	if (unlikely(plen > len - TW_IPV6_HLEN))
 		return -TW_ETRUNC;
+	/* RFC 4291 2.7: multicast is never a source address. */
+	if (unlikely(tw_ipv6_is_multicast(p + 8)))
+		return -TW_EFORMAT;
 	ip6->tclass = (uint8_t)(w >> 20);
 	ip6->flow = w & 0xfffff;
 	ip6->payload_len = (uint16_t)plen;

@@ -31,6 +31,22 @@ net_ipv4_sum20(const uint8_t *h)
 	return r;
 }
 
+/* IPv4 multicast (224/4) or limited broadcast: never a source address
+ * (RFC 1122 3.2.1.3), never ours to answer from. */
+static inline int
+net_ipv4_is_group(const uint8_t *a)
+{
+	return (a[0] & 0xf0) == 0xe0 ||
+	       (a[0] == 0xff && a[1] == 0xff && a[2] == 0xff && a[3] == 0xff);
+}
+
+/* The same for either version (IPv6: ff00::/8, RFC 4291 2.7). */
+static inline int
+net_is_group(uint8_t ip_ver, const uint8_t *a)
+{
+	return ip_ver == 4 ? net_ipv4_is_group(a) : a[0] == 0xff;
+}
+
 /* tw_ipv4_parse(), inlined into tw_pkt_parse(). */
 static inline int
 net_ipv4_parse(const uint8_t *p, size_t len, struct tw_ipv4_info *ip,
@@ -71,6 +87,9 @@ net_ipv4_parse(const uint8_t *p, size_t len, struct tw_ipv4_info *ip,
 	ip->tos = p[1];
 	ip->ttl = p[8];
 	ip->proto = p[9];
+	/* RFC 1122 3.2.1.3: discard a multicast or broadcast source. */
+	if (unlikely(net_ipv4_is_group(ip->src)))
+		return -TW_EFORMAT;
 	/* RFC 791 3.2: a fragment has MF set or a nonzero offset. */
 	if (unlikely(ip->frag & (TW_IPV4_MF | TW_IPV4_OFFMASK)))
 		return -TW_EFRAG;

@@ -34,7 +34,8 @@
  *    points past the buffer or past the length of the enclosing header.
  *  - -TW_EFORMAT: a field value is invalid in itself or inconsistent with
  *    another field of the same header (IP version, IHL < 5, total length
- *    shorter than the header, UDP length < 8, ND hop limit not 255, ...).
+ *    shorter than the header, UDP length < 8, ND hop limit not 255, a
+ *    multicast or broadcast source address, ...).
  *  - -TW_EFRAG: an IPv4 fragment (MF set or offset != 0) or an IPv6
  *    Fragment header. Fragments are never reassembled here.
  *  - -TW_ECSUM: a checksum does not verify (IPv4 header, UDP, ICMP,
@@ -370,7 +371,8 @@ struct tw_ipv4_info {
  *   TW_NET_F_NO_IP_CSUM or 0.
  * @return
  *   0; -TW_ETRUNC @p len shorter than the header or the total length;
- *   -TW_EFORMAT version not 4, IHL < 5, total length < IHL * 4;
+ *   -TW_EFORMAT version not 4, IHL < 5, total length < IHL * 4, a
+ *   multicast (224/4) or limited broadcast source (RFC 1122 3.2.1.3);
  *   -TW_ECSUM bad header checksum; -TW_EFRAG MF set or offset != 0.
  */
 int tw_ipv4_parse(const uint8_t *p, size_t len, struct tw_ipv4_info *ip,
@@ -454,8 +456,8 @@ struct tw_ipv6_info {
  *   proto, l4_off and l4_len is filled.
  * @return
  *   0; -TW_ETRUNC @p len < 40 or < 40 + payload length, or an extension
- *   header past the payload length; -TW_EFORMAT version not 6, hop-by-hop
- *   not first; -TW_EFRAG a Fragment header; -TW_EPROTO a jumbogram
+ *   header past the payload length; -TW_EFORMAT version not 6, multicast
+ *   source (RFC 4291 2.7), hop-by-hop not first; -TW_EFRAG a Fragment header; -TW_EPROTO a jumbogram
  *   (RFC 2675: payload length 0 with hop-by-hop), a routing header with
  *   segments left != 0, more than TW_IPV6_MAX_EXT extension headers.
  */
@@ -725,6 +727,8 @@ int tw_pkt_parse(const uint8_t *frame, size_t len, struct tw_pkt *pkt,
  *   TW_NET_F_TX_IP_OFFLOAD, TW_NET_F_TX_L4_OFFLOAD or 0.
  * @return
  *   The response frame length; -EINVAL @p pkt is not a UDP summary;
+ *   -TW_EPROTO the query went to a multicast or broadcast address (the
+ *   caller answers only its own unicast addresses; this is a safety net);
  *   -ENOSPC pkt->payload_off + @p payload_len > @p cap; -EMSGSIZE the
  *   datagram would not fit the IP length field.
  */
@@ -820,7 +824,8 @@ int tw_pkt_udp_build(uint8_t *frame, size_t cap, const struct tw_udp_flow *fl,
  *   0: TW_NET_DEFAULT_TTL.
  * @return
  *   The reply frame length; -EINVAL @p pkt is not ICMP/ICMPv6;
- *   -TW_ETRUNC message shorter than 8; -TW_EPROTO not an echo request;
+ *   -TW_ETRUNC message shorter than 8; -TW_EPROTO not an echo request, or
+ *   sent to a multicast or broadcast address;
  *   -TW_EFORMAT code not 0; -TW_ECSUM bad checksum.
  */
 int tw_icmp_echo_reply(uint8_t *frame, struct tw_pkt *pkt, uint8_t ttl);

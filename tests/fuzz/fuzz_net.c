@@ -37,6 +37,16 @@ addr_len(const struct tw_pkt *p)
 	return p->ip_ver == 4 ? 4 : 16;
 }
 
+static int
+is_group(const struct tw_pkt *p, const uint8_t *a)
+{
+	static const uint8_t bcast[4] = { 255, 255, 255, 255 };
+
+	if (p->ip_ver == 6)
+		return a[0] == 0xff;
+	return (a[0] & 0xf0) == 0xe0 || memcmp(a, bcast, 4) == 0;
+}
+
 /* Sanity of any summary tw_pkt_parse() returned 0 for. */
 static void
 check_summary(const uint8_t *f, size_t len, const struct tw_pkt *p)
@@ -52,6 +62,7 @@ check_summary(const uint8_t *f, size_t len, const struct tw_pkt *p)
 	CHECK(p->payload_len + 8 == p->l4_len);
 	CHECK(p->src >= f && p->src + addr_len(p) <= f + p->l4_off);
 	CHECK(p->dst >= f && p->dst + addr_len(p) <= f + p->l4_off);
+	CHECK(!is_group(p, p->src));
 	CHECK(tw_get16(f + p->l4_off) == p->sport);
 	CHECK(tw_get16(f + p->l4_off + 2) == p->dport);
 }
@@ -99,7 +110,8 @@ udp_response(const uint8_t *q, const struct tw_pkt *qp, const uint8_t *data,
 	     size_t size)
 {
 	size_t plen = (size * 37 + (size ? data[size - 1] : 0)) % 1600;
-	size_t cap = qp->payload_off + plen + 64;
+	/* the IP packet may run past the UDP datagram: room for both */
+	size_t cap = TW_MAX(qp->frame_len, qp->payload_off + plen) + 64;
 	uint8_t *f = malloc(cap), *g = malloc(cap);
 	struct tw_pkt rp = *qp, rp2, chk;
 	int n, n2;
@@ -116,6 +128,13 @@ udp_response(const uint8_t *q, const struct tw_pkt *qp, const uint8_t *data,
 	rp2.dst = g + (qp->dst - q);
 
 	n = tw_pkt_udp_reply(f, cap, &rp, plen, (uint8_t)size, 0);
+	if (is_group(qp, qp->dst)) {
+		/* never answered from a group address */
+		CHECK(n == -TW_EPROTO);
+		free(f);
+		free(g);
+		return;
+	}
 	CHECK(n > 0);
 	n2 = tw_pkt_udp_reply_sum(
 		g, cap, &rp2, plen, (uint8_t)size, 0,
@@ -270,6 +289,8 @@ icmp_case(uint8_t *f, size_t len, const struct tw_pkt *qp)
 		}
 	}
 	n = tw_icmp_echo_reply(f, &p, 0);
+	if (is_group(qp, src) || is_group(qp, qp->dst))
+		CHECK(n < 0);
 	if (n < 0)
 		return;
 	CHECK(n == (int)p.frame_len);

@@ -154,6 +154,17 @@ test_refused(void **state)
 	f[n6 - 1] ^= 0x80;
 	tw_pkt_parse(f, n6, &p, 0);
 	assert_int_equal(tw_icmp_echo_reply(f, &p, 0), -TW_ECSUM);
+	/* to a group address */
+	memcpy(f, vec_icmp6_echo, n6);
+	memcpy(f + 38, "\xff\x02\0\0\0\0\0\0\0\0\0\0\0\0\0\x01", 16);
+	assert_int_equal(tw_pkt_parse(f, n6, &p, TW_NET_F_NO_L4_CSUM),
+			 -TW_EPROTO);
+	assert_int_equal(tw_icmp_echo_reply(f, &p, 0), -TW_EPROTO);
+	memcpy(f, vec_icmp4_echo, n4);
+	memcpy(f + 30, "\xff\xff\xff\xff", 4);
+	assert_int_equal(tw_pkt_parse(f, n4, &p, TW_NET_F_NO_IP_CSUM),
+			 -TW_EPROTO);
+	assert_int_equal(tw_icmp_echo_reply(f, &p, 0), -TW_EPROTO);
 	/* shorter than an echo header */
 	memcpy(f, vec_icmp4_echo, n4);
 	tw_put16(f + 16, 20 + 7);

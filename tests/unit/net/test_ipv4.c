@@ -134,6 +134,24 @@ test_bad_headers(void **state)
 	tw_put16(p + 2, 20); /* an empty datagram is fine */
 	tw_put16(p + 10, ref_ipv4_cksum(p, 20));
 	assert_int_equal(tw_ipv4_parse(p, 20, &ip, 0), 0);
+	/* multicast and broadcast sources (RFC 1122 3.2.1.3) */
+	memcpy(p, L3(vec_v4_dns), n);
+	memcpy(p + 12, "\xe0\x00\x00\xfb", 4);
+	assert_int_equal(tw_ipv4_parse(p, n, &ip, TW_NET_F_NO_IP_CSUM),
+			 -TW_EFORMAT);
+	memcpy(p + 12, "\xff\xff\xff\xff", 4);
+	assert_int_equal(tw_ipv4_parse(p, n, &ip, TW_NET_F_NO_IP_CSUM),
+			 -TW_EFORMAT);
+	memcpy(p + 12, "\xff\xff\xff\xfe", 4);
+	assert_int_equal(tw_ipv4_parse(p, n, &ip, TW_NET_F_NO_IP_CSUM), 0);
+	memcpy(p + 12, "\xff\xfe\xff\xff", 4);
+	assert_int_equal(tw_ipv4_parse(p, n, &ip, TW_NET_F_NO_IP_CSUM), 0);
+	memcpy(p + 12, "\xff\xff\xfe\xff", 4);
+	assert_int_equal(tw_ipv4_parse(p, n, &ip, TW_NET_F_NO_IP_CSUM), 0);
+	/* multicast destinations are the caller's business */
+	memcpy(p + 12, "\xc0\x00\x02\x01", 4);
+	memcpy(p + 16, "\xe0\x00\x00\xfb", 4);
+	assert_int_equal(tw_ipv4_parse(p, n, &ip, TW_NET_F_NO_IP_CSUM), 0);
 	/* bad option checksum, header with options */
 	memcpy(p, L3(vec_v4_dns_opts), L3_LEN(vec_v4_dns_opts));
 	p[22] ^= 0x10;

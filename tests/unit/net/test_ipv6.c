@@ -224,6 +224,11 @@ test_bad_fixed_header(void **state)
 	p[0] = 0x60;
 	tw_put16(p + 4, (uint16_t)(n - 39));
 	assert_int_equal(tw_ipv6_parse(p, n, &ip6), -TW_ETRUNC);
+	/* multicast source (RFC 4291 2.7) */
+	tw_put16(p + 4, (uint16_t)(n - 40));
+	p[8] = 0xff;
+	assert_int_equal(tw_ipv6_parse(p, n, &ip6), -TW_EFORMAT);
+	p[8] = 0x20;
 	/* trailing padding is fine */
 	tw_put16(p + 4, (uint16_t)(n - 41));
 	assert_int_equal(tw_ipv6_parse(p, n, &ip6), 0);

@@ -10,7 +10,8 @@
 #include "net_test.h"
 #include "net_vectors.h"
 
-#define VEC(v) v, sizeof(v)
+#define VEC(v)	v, sizeof(v)
+#define NO_CSUM (TW_NET_F_NO_IP_CSUM | TW_NET_F_NO_L4_CSUM)
 
 struct expect {
 	const char *name;
@@ -250,6 +251,8 @@ mk_query(uint8_t *f, const struct qspec *q, uint32_t *st)
 		f[ip + 8] = (uint8_t)(1 + rnd(st) % 255);
 		f[ip + 9] = 17;
 		rnd_fill(st, f + ip + 12, 8);
+		f[ip + 12] &= 0x7f; /* unicast addresses */
+		f[ip + 16] &= 0x7f;
 		memset(f + ip + 20, 1, iphl - 20); /* NOP options */
 		tw_put16(f + ip + 10, ref_ipv4_cksum(f + ip, iphl));
 	} else {
@@ -260,6 +263,8 @@ mk_query(uint8_t *f, const struct qspec *q, uint32_t *st)
 		f[ip + 6] = q->n_opt ? TW_IPPROTO_DSTOPTS : 17;
 		f[ip + 7] = (uint8_t)(1 + rnd(st) % 255);
 		rnd_fill(st, f + ip + 8, 32);
+		f[ip + 8] &= 0x7f;
+		f[ip + 24] &= 0x7f;
 		for (int i = 0; i < q->n_opt; i++) {
 			uint8_t *e = f + ip + 40 + 8 * i;
 			e[0] = i + 1 == q->n_opt ? 17 : TW_IPPROTO_DSTOPTS;
@@ -439,6 +444,31 @@ test_reply_errors(void **state)
 	assert_int_equal(tw_pkt_udp_reply(f, 70000, &p, 65535 - 27, 0, 0),
 			 -EMSGSIZE);
 	assert_int_equal(tw_pkt_udp_reply(f, 100, &p, 58, 0, 0), 100);
+	/* queries to group addresses are not answered in place */
+	static const uint8_t groups[][4] = { { 224, 0, 0, 251 },
+					     { 239, 1, 2, 3 },
+					     { 255, 255, 255, 255 } };
+	for (size_t i = 0; i < 3; i++) {
+		memcpy(f, VEC(vec_v4_dns));
+		memcpy(f + 30, groups[i], 4);
+		assert_int_equal(
+			tw_pkt_parse(f, sizeof(vec_v4_dns), &p, NO_CSUM), 0);
+		assert_int_equal(tw_pkt_udp_reply(f, 1000, &p, 10, 0, 0),
+				 -TW_EPROTO);
+	}
+	memcpy(f, VEC(vec_v6_dns));
+	f[38] = 0xff;
+	assert_int_equal(tw_pkt_parse(f, sizeof(vec_v6_dns), &p, NO_CSUM), 0);
+	assert_int_equal(tw_pkt_udp_reply(f, 1000, &p, 10, 0, 0), -TW_EPROTO);
+	/* 254.255.255.255 and 223.x are unicast as far as we can tell */
+	memcpy(f, VEC(vec_v4_dns));
+	memcpy(f + 30, "\xfe\xff\xff\xff", 4);
+	assert_int_equal(tw_pkt_parse(f, sizeof(vec_v4_dns), &p, NO_CSUM), 0);
+	assert_true(tw_pkt_udp_reply(f, 1000, &p, 10, 0, 0) > 0);
+	memcpy(f, VEC(vec_v4_dns));
+	memcpy(f + 30, "\xdf\xff\xff\xff", 4);
+	assert_int_equal(tw_pkt_parse(f, sizeof(vec_v4_dns), &p, NO_CSUM), 0);
+	assert_true(tw_pkt_udp_reply(f, 1000, &p, 10, 0, 0) > 0);
 	/* IPv6 takes 20 octets more */
 	memcpy(f, VEC(vec_v6_dns));
 	assert_int_equal(tw_pkt_parse(f, sizeof(vec_v6_dns), &p, 0), 0);
