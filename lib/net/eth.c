@@ -50,13 +50,16 @@ net_eth_write(uint8_t *p, size_t cap, const uint8_t *dst, const uint8_t *src,
 {
 	size_t hl = TW_ETH_HLEN + (size_t)n_tags * TW_VLAN_HLEN;
 	uint8_t *q = p + 2 * TW_ETH_ALEN;
+	uint8_t macs[2 * TW_ETH_ALEN];
 
 	if (n_tags > TW_ETH_MAX_TAGS)
 		return -EINVAL;
 	if (cap < hl)
 		return -ENOSPC;
-	memmove(p, dst, TW_ETH_ALEN);
-	memmove(p + TW_ETH_ALEN, src, TW_ETH_ALEN);
+	/* dst and src may point into p (e.g. swapped in place). */
+	memcpy(macs, dst, TW_ETH_ALEN);
+	memcpy(macs + TW_ETH_ALEN, src, TW_ETH_ALEN);
+	memcpy(p, macs, sizeof(macs));
 	for (unsigned i = 0; i < n_tags; i++) {
 		tw_put16(q, tags[i].tpid ? tags[i].tpid : TW_ETHERTYPE_VLAN);
 		tw_put16(q + 2, tags[i].tci);

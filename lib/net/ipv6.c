@@ -106,6 +106,8 @@ tw_ipv6_parse(const uint8_t *p, size_t len, struct tw_ipv6_info *ip6)
 int
 tw_ipv6_build(uint8_t *p, size_t cap, const struct tw_ipv6_info *ip6)
 {
+	uint8_t a[32];
+
 	if (cap < TW_IPV6_HLEN)
 		return -ENOSPC;
 	tw_put32(p, 6u << 28 | (uint32_t)ip6->tclass << 20 |
@@ -113,8 +115,10 @@ tw_ipv6_build(uint8_t *p, size_t cap, const struct tw_ipv6_info *ip6)
 	tw_put16(p + 4, ip6->payload_len);
 	p[6] = ip6->next_hdr;
 	p[7] = ip6->hop_limit;
-	memmove(p + 8, ip6->src, 16);
-	memmove(p + 24, ip6->dst, 16);
+	/* src and dst may point into p (a header rebuilt in place). */
+	memcpy(a, ip6->src, 16);
+	memcpy(a + 16, ip6->dst, 16);
+	memcpy(p + 8, a, sizeof(a));
 	return TW_IPV6_HLEN;
 }
 

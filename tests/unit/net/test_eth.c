@@ -154,6 +154,12 @@ test_build(void **state)
 		assert_int_equal(tw_eth_build(f, (size_t)hl - 1, dst, src, &in),
 				 -ENOSPC);
 	}
+	/* swapping the MACs in place */
+	in.n_tags = 0;
+	assert_int_equal(tw_eth_build(f, sizeof(f), dst, src, &in), 14);
+	assert_int_equal(tw_eth_build(f, sizeof(f), f + 6, f, &in), 14);
+	assert_memory_equal(f, src, 6);
+	assert_memory_equal(f + 6, dst, 6);
 	in.n_tags = 3;
 	assert_int_equal(tw_eth_build(f, sizeof(f), dst, src, &in), -EINVAL);
 }

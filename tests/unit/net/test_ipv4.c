@@ -203,6 +203,14 @@ test_build(void **state)
 	assert_int_equal(out.frag, TW_IPV4_DF);
 	assert_memory_equal(out.src, s, 4);
 	assert_memory_equal(out.dst, d, 4);
+	/* rebuilt in place with the addresses swapped */
+	out.src = p + 16;
+	out.dst = p + 12;
+	out.total_len = 20;
+	assert_int_equal(tw_ipv4_build(p, sizeof(p), &out), 20);
+	assert_memory_equal(p + 12, d, 4);
+	assert_memory_equal(p + 16, s, 4);
+	assert_int_equal(ref_cksum(p, 20), 0);
 	assert_int_equal(tw_ipv4_build(p, 19, &in), -ENOSPC);
 	in.total_len = 19;
 	assert_int_equal(tw_ipv4_build(p, 20, &in), -EINVAL);

@@ -274,6 +274,11 @@ test_build_and_addresses(void **state)
 	assert_int_equal(out.proto, TW_IPPROTO_NONE);
 	assert_memory_equal(out.src, s, 16);
 	assert_memory_equal(out.dst, d, 16);
+	out.src = p + 24; /* swapped in place */
+	out.dst = p + 8;
+	assert_int_equal(tw_ipv6_build(p, sizeof(p), &out), 40);
+	assert_memory_equal(p + 8, d, 16);
+	assert_memory_equal(p + 24, s, 16);
 	assert_int_equal(tw_ipv6_build(p, 39, &in), -ENOSPC);
 
 	assert_true(tw_ipv6_is_unspecified((const uint8_t[16]){ 0 }));
