@@ -14,14 +14,12 @@
 static inline uint16_t
 net_ipv4_sum20(const uint8_t *h)
 {
-	uint64_t s = 0;
-	uint32_t w;
+	uint32_t w[5];
+	uint64_t s;
 	uint16_t r;
 
-	for (int i = 0; i < TW_IPV4_HLEN; i += 4) {
-		memcpy(&w, h + i, sizeof(w));
-		s += w;
-	}
+	memcpy(w, h, sizeof(w));
+	s = (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4];
 	s = (s & 0xffffffffu) + (s >> 32);
 	s = (s & 0xffffffffu) + (s >> 32);
 	r = tw_cksum_fold((uint32_t)s);

@@ -9,7 +9,8 @@
 #include "net_priv.h"
 
 int
-tw_pkt_parse(const uint8_t *f, size_t len, struct tw_pkt *pkt, unsigned flags)
+tw_pkt_parse(const uint8_t *restrict f, size_t len, struct tw_pkt *restrict pkt,
+	     unsigned flags)
 {
 	const uint8_t *u;
 	uint32_t l3, ulen;
