@@ -47,6 +47,17 @@
  *    fit the IP length fields. -EINVAL: the arguments do not describe what
  *    the function needs (e.g. a summary that is not UDP).
  *
+ * Decisions (see the sections below for the RFC text behind them):
+ *  - VLAN: up to two tags (802.1ad S-tag or 0x8100, then a C-tag); both
+ *    TCIs reported; replies keep the tags of the request.
+ *  - Fragments (IPv4 MF/offset, IPv6 Fragment header) are refused, never
+ *    reassembled; IPv4 options and IPv6 extension headers are skipped on
+ *    input and dropped from replies built in place.
+ *  - A multicast or broadcast source address is refused at L3; replies
+ *    are never made in place for a request sent to a group address.
+ *  - IPv6 routing headers with segments left != 0 are refused: we are the
+ *    final destination or the packet is not ours.
+ *
  * The Ethernet frame check sequence is not part of any buffer here.
  */
 #ifndef TW_NET_H
@@ -686,7 +697,8 @@ struct tw_pkt {
  * takes a short straight path.
  *
  * On -TW_EPROTO the frame is well formed as far as it was parsed and @p pkt
- * says what it is, for the exception path: pkt->eth always; if ip_ver is 4
+ * says what it is, for the exception path: pkt->eth always (ethertype 0
+ * for a refused tag stack or an 802.3 length field); if ip_ver is 4
  * or 6, src, dst, ttl, l3_off and frame_len; if l4_off != 0 also l4_proto
  * and l4_len (e.g. ICMP, ICMPv6, TCP, ESP). Other fields are 0/NULL.
  *
