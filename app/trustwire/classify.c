@@ -1,211 +1,179 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * PLACEHOLDER classifier until lib/net lands (see classify.h). Minimal,
- * bounds-checked parsing of Ethernet (RFC 894), one 802.1Q tag, IPv4
- * (RFC 791), IPv6 (RFC 8200) and UDP (RFC 768).
+ * Worker classification over lib/net (see classify.h). tw_pkt_parse()
+ * does the header checks (lengths, versions, fragments, checksums); here
+ * we decide whose the frame is.
  */
 #include <string.h>
 
 #include "classify.h"
 
-#define ETH_HLEN       14
-#define ETHERTYPE_IPV4 0x0800
-#define ETHERTYPE_ARP  0x0806
-#define ETHERTYPE_VLAN 0x8100
-#define ETHERTYPE_IPV6 0x86dd
-#define IPPROTO_UDP_   17
-#define UDP_HLEN       8
-
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)((uint16_t)p[0] << 8 | p[1]);
-}
-
 static enum tw_pkt_class
-done(struct tw_pkt *pkt, enum tw_pkt_class c)
+done(struct tw_cls *c, enum tw_pkt_class k)
 {
-	pkt->cls = (uint8_t)c;
-	return c;
+	c->cls = (uint8_t)k;
+	return k;
 }
 
 static int
-find_v4(const struct tw_classify_ctx *cx, const uint8_t *a)
+find_addr(const struct tw_classify_ctx *cx, uint8_t ver, const uint8_t *a)
 {
 	int i;
 
-	for (i = 0; i < cx->n_v4; i++)
-		if (memcmp(cx->v4[i], a, 4) == 0)
-			return i;
+	if (ver == 4) {
+		for (i = 0; i < cx->n_v4; i++)
+			if (memcmp(cx->v4[i], a, 4) == 0)
+				return i;
+	} else {
+		for (i = 0; i < cx->n_v6; i++)
+			if (memcmp(cx->v6[i], a, 16) == 0)
+				return i;
+	}
 	return -1;
 }
 
 static int
-find_v6(const struct tw_classify_ctx *cx, const uint8_t *a)
+find_upstream(const struct tw_classify_ctx *cx, uint8_t ver, const uint8_t *a,
+	      uint16_t port)
 {
-	int i;
-
-	for (i = 0; i < cx->n_v6; i++)
-		if (memcmp(cx->v6[i], a, 16) == 0)
-			return i;
-	return -1;
-}
-
-static int
-find_upstream(const struct tw_classify_ctx *cx, uint8_t family,
-	      const uint8_t *a, uint16_t port)
-{
-	size_t alen = family == 4 ? 4 : 16;
+	size_t alen = ver == 4 ? 4 : 16;
 	int i;
 
 	for (i = 0; i < cx->n_up; i++)
-		if (cx->up[i].family == family && cx->up[i].port == port &&
+		if (cx->up[i].family == ver && cx->up[i].port == port &&
 		    memcmp(cx->up[i].addr, a, alen) == 0)
 			return i;
 	return -1;
 }
 
-/* UDP to one of our addresses: query, upstream answer, spoof or other. */
-static enum tw_pkt_class
-classify_udp(const struct tw_classify_ctx *cx, const uint8_t *frame,
-	     size_t l4_len, struct tw_pkt *pkt)
+/*
+ * Not one of our unicast addresses, but the kernel's business: IPv4
+ * broadcast and multicast (224/4), IPv6 multicast (ND solicitations go
+ * to solicited-node groups, RFC 4861 7.2.2) and link-local unicast.
+ */
+static int
+is_kernel_dst(uint8_t ver, const uint8_t *a)
 {
-	const uint8_t *udp = frame + pkt->l2_len + pkt->l3_len;
-	uint16_t ulen;
-	int up;
-
-	if (l4_len < UDP_HLEN)
-		return done(pkt, TW_PKT_MALFORMED);
-	ulen = get16(udp + 4);
-	if (ulen < UDP_HLEN || ulen > l4_len)
-		return done(pkt, TW_PKT_MALFORMED);
-	pkt->sport = get16(udp);
-	pkt->dport = get16(udp + 2);
-	pkt->payload_off = (uint16_t)(pkt->l2_len + pkt->l3_len + UDP_HLEN);
-	pkt->payload_len = (uint16_t)(ulen - UDP_HLEN);
-	up = find_upstream(cx, pkt->family, frame + pkt->src_off, pkt->sport);
-	if (up >= 0) {
-		pkt->up_idx = (uint8_t)up;
-		return done(pkt, TW_PKT_UPSTREAM);
-	}
-	if (pkt->dport == TW_DNS_PORT)
-		return done(pkt, TW_PKT_DNS_QUERY);
-	/* A DNS answer from anyone but our upstreams (RFC 5452 9.1). */
-	if (pkt->sport == TW_DNS_PORT)
-		return done(pkt, TW_PKT_SPOOFED);
-	/* Other UDP: the kernel answers with ICMP port unreachable. */
-	return done(pkt, TW_PKT_EXCEPTION);
-}
-
-static enum tw_pkt_class
-classify_v4(const struct tw_classify_ctx *cx, const uint8_t *frame, size_t len,
-	    struct tw_pkt *pkt)
-{
-	const uint8_t *ip = frame + pkt->l2_len;
-	size_t avail = len - pkt->l2_len;
-	unsigned ihl, total, frag;
-	int idx;
-
-	if (avail < 20 || (ip[0] >> 4) != 4)
-		return done(pkt, TW_PKT_MALFORMED);
-	ihl = (unsigned)(ip[0] & 0x0f) * 4;
-	total = get16(ip + 2);
-	if (ihl < 20 || total < ihl || total > avail)
-		return done(pkt, TW_PKT_MALFORMED);
-	pkt->family = 4;
-	pkt->l3_len = (uint16_t)ihl;
-	pkt->proto = ip[9];
-	pkt->src_off = (uint16_t)(pkt->l2_len + 12);
-	pkt->dst_off = (uint16_t)(pkt->l2_len + 16);
-	idx = find_v4(cx, ip + 16);
-	if (idx < 0) {
-		/* Broadcast and multicast (224/4) are the kernel's. */
-		if ((ip[16] & 0xf0) == 0xe0 ||
-		    memcmp(ip + 16, "\xff\xff\xff\xff", 4) == 0)
-			return done(pkt, TW_PKT_EXCEPTION);
-		return done(pkt, TW_PKT_NOT_OURS);
-	}
-	pkt->addr_idx = (uint8_t)idx;
-	/* MF set or a fragment offset: refused, never reassembled. */
-	frag = get16(ip + 6);
-	if ((frag & 0x2000) != 0 || (frag & 0x1fff) != 0)
-		return done(pkt, TW_PKT_FRAGMENT);
-	if (pkt->proto != IPPROTO_UDP_)
-		return done(pkt, TW_PKT_EXCEPTION);
-	return classify_udp(cx, frame, total - ihl, pkt);
-}
-
-static enum tw_pkt_class
-classify_v6(const struct tw_classify_ctx *cx, const uint8_t *frame, size_t len,
-	    struct tw_pkt *pkt)
-{
-	const uint8_t *ip = frame + pkt->l2_len;
-	size_t avail = len - pkt->l2_len;
-	unsigned plen;
-	int idx;
-
-	if (avail < 40 || (ip[0] >> 4) != 6)
-		return done(pkt, TW_PKT_MALFORMED);
-	plen = get16(ip + 4);
-	if (plen > avail - 40)
-		return done(pkt, TW_PKT_MALFORMED);
-	pkt->family = 6;
-	pkt->l3_len = 40;
-	pkt->proto = ip[6];
-	pkt->src_off = (uint16_t)(pkt->l2_len + 8);
-	pkt->dst_off = (uint16_t)(pkt->l2_len + 24);
-	idx = find_v6(cx, ip + 24);
-	if (idx < 0) {
-		/*
-		 * Multicast (ff00::/8: ND solicitations, RFC 4861 7.2.2) and
-		 * link-local unicast (the kernel side's fe80:: address) go to
-		 * the kernel.
-		 */
-		if (ip[24] == 0xff ||
-		    (ip[24] == 0xfe && (ip[25] & 0xc0) == 0x80))
-			return done(pkt, TW_PKT_EXCEPTION);
-		return done(pkt, TW_PKT_NOT_OURS);
-	}
-	pkt->addr_idx = (uint8_t)idx;
-	if (pkt->proto == 44) /* Fragment header (RFC 8200 4.5) */
-		return done(pkt, TW_PKT_FRAGMENT);
-	/* Other extension headers, ICMPv6, TCP: the kernel's. */
-	if (pkt->proto != IPPROTO_UDP_)
-		return done(pkt, TW_PKT_EXCEPTION);
-	return classify_udp(cx, frame, plen, pkt);
+	if (ver == 4)
+		return (a[0] & 0xf0) == 0xe0 ||
+		       memcmp(a, "\xff\xff\xff\xff", 4) == 0;
+	return a[0] == 0xff || (a[0] == 0xfe && (a[1] & 0xc0) == 0x80);
 }
 
 enum tw_pkt_class
 tw_classify(const struct tw_classify_ctx *cx, const uint8_t *frame, size_t len,
-	    struct tw_pkt *pkt)
+	    unsigned flags, struct tw_cls *c)
 {
-	uint16_t type;
+	struct tw_pkt *p = &c->pkt;
+	int idx, up;
 
-	memset(pkt, 0, sizeof(*pkt));
-	if (len < ETH_HLEN)
-		return done(pkt, TW_PKT_MALFORMED);
+	c->len = (uint32_t)len;
+	c->addr_idx = 0;
+	c->up_idx = 0;
 	/* Unicast to another MAC: not ours (promiscuous/af_packet ports). */
-	if ((frame[0] & 1) == 0 && memcmp(frame, cx->mac, 6) != 0)
-		return done(pkt, TW_PKT_NOT_OURS);
-	pkt->l2_len = ETH_HLEN;
-	type = get16(frame + 12);
-	if (type == ETHERTYPE_VLAN) {
-		if (len < ETH_HLEN + 4)
-			return done(pkt, TW_PKT_MALFORMED);
-		type = get16(frame + 16);
-		pkt->l2_len = ETH_HLEN + 4;
+	if (len >= TW_ETH_ALEN && (frame[0] & 1) == 0 &&
+	    memcmp(frame, cx->mac, TW_ETH_ALEN) != 0) {
+		memset(p, 0, sizeof(*p));
+		c->rc = 0;
+		return done(c, TW_PKT_NOT_OURS);
 	}
-	pkt->ethertype = type;
-	switch (type) {
-	case ETHERTYPE_IPV4:
-		return classify_v4(cx, frame, len, pkt);
-	case ETHERTYPE_IPV6:
-		return classify_v6(cx, frame, len, pkt);
-	case ETHERTYPE_ARP:
-	default:
-		/* ARP, LLDP, QinQ, ...: the kernel decides. */
-		return done(pkt, TW_PKT_EXCEPTION);
+	c->rc = tw_pkt_parse(frame, len, p, flags);
+	switch (c->rc) {
+	case 0:
+		break;
+	case -TW_EPROTO:
+		/* Well formed, not UDP (or not IP): ARP, ICMP, TCP, ... */
+		if (p->ip_ver == 0)
+			return done(c, TW_PKT_EXCEPTION);
+		idx = find_addr(cx, p->ip_ver, p->dst);
+		if (idx < 0 && !is_kernel_dst(p->ip_ver, p->dst))
+			return done(c, TW_PKT_NOT_OURS);
+		c->addr_idx = (uint8_t)(idx < 0 ? 0 : idx);
+		return done(c, TW_PKT_EXCEPTION);
+	case -TW_EFRAG:
+		return done(c, TW_PKT_FRAGMENT);
+	case -TW_ECSUM:
+		return done(c, TW_PKT_BAD_CKSUM);
+	default: /* -TW_ETRUNC, -TW_EFORMAT */
+		return done(c, TW_PKT_MALFORMED);
 	}
+
+	/* A UDP datagram. */
+	idx = find_addr(cx, p->ip_ver, p->dst);
+	if (idx < 0)
+		return done(c, is_kernel_dst(p->ip_ver, p->dst)
+				       ? TW_PKT_EXCEPTION
+				       : TW_PKT_NOT_OURS);
+	c->addr_idx = (uint8_t)idx;
+	up = find_upstream(cx, p->ip_ver, p->src, p->sport);
+	if (up >= 0) {
+		c->up_idx = (uint8_t)up;
+		return done(c, TW_PKT_UPSTREAM);
+	}
+	if (p->dport == TW_DNS_PORT)
+		return done(c, TW_PKT_DNS_QUERY);
+	/* A DNS answer from anyone but our upstreams (RFC 5452 9.1). */
+	if (p->sport == TW_DNS_PORT)
+		return done(c, TW_PKT_SPOOFED);
+	/* Other UDP: the kernel answers with ICMP port unreachable. */
+	return done(c, TW_PKT_EXCEPTION);
+}
+
+int
+tw_local_reply(const struct tw_classify_ctx *cx, uint8_t *frame, size_t cap,
+	       struct tw_cls *c, enum tw_local *kind)
+{
+	struct tw_pkt *p = &c->pkt;
+	int rc;
+
+	*kind = TW_LOCAL_NONE;
+	if (c->cls != TW_PKT_EXCEPTION || c->rc != -TW_EPROTO)
+		return 0;
+	if (p->ip_ver == 0 && p->eth.ethertype == TW_ETHERTYPE_ARP) {
+		struct tw_arp arp;
+
+		rc = tw_arp_parse(frame + p->eth.hdr_len,
+				  c->len - p->eth.hdr_len, &arp);
+		if (rc != 0)
+			return rc;
+		/* Requests for our addresses; replies etc. to the kernel. */
+		if (arp.op != TW_ARP_OP_REQUEST ||
+		    find_addr(cx, 4, arp.tpa) < 0)
+			return 0;
+		rc = tw_arp_build_reply(frame, cap, &p->eth, &arp, cx->mac);
+		if (rc > 0)
+			*kind = TW_LOCAL_ARP;
+		return rc;
+	}
+	if (p->ip_ver == 6 && p->l4_proto == TW_IPPROTO_ICMPV6 &&
+	    p->l4_len >= 1 && frame[p->l4_off] == TW_ICMP6_ND_NS) {
+		struct tw_nd_ns ns;
+
+		rc = tw_nd_parse_ns(frame, p, &ns);
+		if (rc != 0)
+			return rc;
+		if (find_addr(cx, 6, ns.target) < 0)
+			return 0;
+		rc = tw_nd_build_na(frame, cap, frame, p, &ns, cx->mac, 0);
+		if (rc > 0)
+			*kind = TW_LOCAL_ND;
+		return rc;
+	}
+	if ((p->ip_ver == 4 && p->l4_proto == TW_IPPROTO_ICMP) ||
+	    (p->ip_ver == 6 && p->l4_proto == TW_IPPROTO_ICMPV6)) {
+		/* Echo requests to one of our unicast addresses only. */
+		if (find_addr(cx, p->ip_ver, p->dst) < 0 || p->l4_len < 1 ||
+		    (frame[p->l4_off] != TW_ICMP_ECHO_REQUEST &&
+		     frame[p->l4_off] != TW_ICMP6_ECHO_REQUEST))
+			return 0;
+		rc = tw_icmp_echo_reply(frame, p, 0);
+		if (rc == -TW_EPROTO) /* e.g. type 8 in ICMPv6: not echo */
+			return 0;
+		if (rc > 0)
+			*kind = TW_LOCAL_ECHO;
+		return rc;
+	}
+	return 0;
 }
 
 const char *
@@ -215,6 +183,7 @@ tw_pkt_class_str(enum tw_pkt_class c)
 		[TW_PKT_NOT_OURS] = "not_ours",
 		[TW_PKT_MALFORMED] = "malformed",
 		[TW_PKT_FRAGMENT] = "fragment",
+		[TW_PKT_BAD_CKSUM] = "bad_cksum",
 		[TW_PKT_SPOOFED] = "spoofed",
 		[TW_PKT_DNS_QUERY] = "dns_query",
 		[TW_PKT_UPSTREAM] = "upstream",

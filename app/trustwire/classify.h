@@ -1,20 +1,20 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * @file
- * Worker packet classification: which hook gets a received frame.
- *
- * PLACEHOLDER parser (Ethernet, one VLAN tag, IPv4, IPv6, UDP) until
- * lib/net lands; then tw_classify() keeps this interface and its body
- * calls lib/net's header parsers. Pure C, no DPDK: unit-tested in
+ * Worker packet classification (which hook gets a received frame) and
+ * the replies the fast path makes itself (ARP, ND, ICMP echo), on top of
+ * lib/net's tw_pkt_parse(). Pure C, no DPDK: unit-tested in
  * tests/app/test_classify.c.
  *
- * Results are offsets into the frame (house style: no copies).
+ * Results point into the frame (house style: no copies).
  */
 #ifndef TW_APP_CLASSIFY_H
 #define TW_APP_CLASSIFY_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "tw_net.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -27,11 +27,12 @@ extern "C" {
 enum tw_pkt_class {
 	TW_PKT_NOT_OURS = 0, /**< another MAC or another unicast address */
 	TW_PKT_MALFORMED,    /**< truncated or inconsistent headers */
-	TW_PKT_FRAGMENT,  /**< IP fragment to us: refused, never reassembled */
-	TW_PKT_SPOOFED,	  /**< UDP from port 53 of a non-upstream */
-	TW_PKT_DNS_QUERY, /**< UDP to a listen address, port 53 */
-	TW_PKT_UPSTREAM,  /**< UDP from a configured upstream addr:port */
-	TW_PKT_EXCEPTION, /**< ARP, ND, ICMP, TCP, ... for the kernel */
+	TW_PKT_FRAGMENT,     /**< IP fragment: refused, never reassembled */
+	TW_PKT_BAD_CKSUM,    /**< IPv4 header or UDP checksum wrong */
+	TW_PKT_SPOOFED,	     /**< UDP from port 53 of a non-upstream */
+	TW_PKT_DNS_QUERY,    /**< UDP to a listen address, port 53 */
+	TW_PKT_UPSTREAM,     /**< UDP from a configured upstream addr:port */
+	TW_PKT_EXCEPTION,    /**< ARP, ND, ICMP, TCP, ...: see tw_local_reply */
 	TW_PKT_CLASS_MAX
 };
 
@@ -48,31 +49,52 @@ struct tw_classify_ctx {
 	} up[TW_CLS_MAX_UPSTREAMS];
 };
 
-/** Parsed headers of a frame, as offsets. */
-struct tw_pkt {
-	uint8_t cls;	  /**< enum tw_pkt_class */
-	uint8_t family;	  /**< 4 or 6; 0 for non-IP */
-	uint8_t proto;	  /**< IP protocol / next header */
-	uint8_t addr_idx; /**< matched listen address (v4 or v6 table) */
-	uint8_t up_idx;	  /**< matched upstream (TW_PKT_UPSTREAM) */
-	uint16_t ethertype;
-	uint16_t l2_len;	   /**< Ethernet + VLAN */
-	uint16_t l3_len;	   /**< IP header (with IPv4 options) */
-	uint16_t src_off, dst_off; /**< IP addresses in the frame */
-	uint16_t sport, dport;	   /**< host order (UDP/TCP) */
-	uint16_t payload_off;	   /**< UDP payload (DNS message) */
-	uint16_t payload_len;
+/** A classified frame. */
+struct tw_cls {
+	struct tw_pkt pkt; /**< lib/net's summary (see tw_pkt_parse()) */
+	int rc;		   /**< tw_pkt_parse()'s result */
+	uint32_t len;	   /**< the frame length given */
+	uint8_t cls;	   /**< enum tw_pkt_class */
+	uint8_t addr_idx;  /**< matched listen address (v4 or v6 table) */
+	uint8_t up_idx;	   /**< matched upstream (TW_PKT_UPSTREAM) */
 };
 
 /**
  * Classify a received Ethernet frame.
  *
- * @return the class (also stored in @p pkt->cls); never reads outside
+ * @param flags  TW_NET_F_NO_IP_CSUM / TW_NET_F_NO_L4_CSUM when the NIC
+ *               verified those checksums, else 0 (verified here).
+ * @return the class (also in @p c->cls); never reads outside
  *   frame[0..len).
  */
 enum tw_pkt_class tw_classify(const struct tw_classify_ctx *cx,
-			      const uint8_t *frame, size_t len,
-			      struct tw_pkt *pkt);
+			      const uint8_t *frame, size_t len, unsigned flags,
+			      struct tw_cls *c);
+
+/** What tw_local_reply() wrote. */
+enum tw_local {
+	TW_LOCAL_NONE = 0, /**< not ours to answer: exception path */
+	TW_LOCAL_ARP,	   /**< ARP reply (RFC 826) */
+	TW_LOCAL_ND,	   /**< Neighbour Advertisement (RFC 4861 7.2.4) */
+	TW_LOCAL_ECHO,	   /**< ICMP / ICMPv6 echo reply */
+};
+
+/**
+ * For a TW_PKT_EXCEPTION frame: answer, in place, an ARP request for one
+ * of our IPv4 addresses, a Neighbour Solicitation for one of our IPv6
+ * addresses, or an ICMP/ICMPv6 echo request to one of them. Everything
+ * else (replies, other ICMP, TCP, ...) is left for the kernel.
+ *
+ * @param frame, cap  The frame and its buffer size (the reply may be
+ *                    longer than the request).
+ * @param c           From tw_classify() on this frame.
+ * @param kind        Receives the enum tw_local.
+ * @return the reply's length (> 0); 0 when it is not ours to answer;
+ *   a negative lib/net error for a malformed ARP/ND/echo request to us
+ *   (drop it).
+ */
+int tw_local_reply(const struct tw_classify_ctx *cx, uint8_t *frame, size_t cap,
+		   struct tw_cls *c, enum tw_local *kind);
 
 /** Short name of a class ("dns_query", ...). */
 const char *tw_pkt_class_str(enum tw_pkt_class c);

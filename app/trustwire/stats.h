@@ -30,7 +30,7 @@ enum tw_ctr {
 	TW_CTR_MALFORMED,	  /* malformed dropped */
 	TW_CTR_FRAGMENTS,	  /* IP fragments dropped */
 	TW_CTR_SPOOFED,		  /* spoofed answers dropped */
-	TW_CTR_BAD_CKSUM,	  /* RX checksum flagged bad by the NIC */
+	TW_CTR_BAD_CKSUM,	  /* bad IPv4/UDP checksum (NIC or ours) */
 	TW_CTR_QUERIES,		  /* DNS queries from clients */
 	TW_CTR_HITS,		  /* answered from this lcore's cache */
 	TW_CTR_MISSES,		  /* handed to a validator */
@@ -46,6 +46,9 @@ enum tw_ctr {
 	TW_CTR_INDETERMINATE,	  /* could not check */
 	TW_CTR_SERVFAIL,	  /* SERVFAIL answers sent */
 	TW_CTR_STUB_DROPPED,	  /* dropped by a hook not implemented yet */
+	TW_CTR_ARP_REPLIES,	  /* ARP requests for us answered */
+	TW_CTR_ND_REPLIES,	  /* Neighbour Solicitations answered */
+	TW_CTR_ECHO_REPLIES,	  /* ICMP/ICMPv6 echo requests answered */
 	TW_CTR_EXC_TO_KERNEL,	  /* exception path: wire -> kernel */
 	TW_CTR_EXC_FROM_KERNEL,	  /* exception path: kernel -> wire */
 	TW_CTR_EXC_DROPPED,	  /* exception traffic without a path */

@@ -134,12 +134,12 @@ unsigned tw_worker_poll(struct tw_lcore *lc);
  * or frees it). See worker.c for what is stubbed.
  */
 void worker_handle_dns_query(struct tw_lcore *lc, uint16_t port_idx,
-			     struct rte_mbuf *m, const struct tw_pkt *pkt);
+			     struct rte_mbuf *m, const struct tw_cls *c);
 void worker_handle_upstream_response(struct tw_lcore *lc, uint16_t port_idx,
 				     struct rte_mbuf *m,
-				     const struct tw_pkt *pkt);
+				     const struct tw_cls *c);
 void worker_handle_exception(struct tw_lcore *lc, uint16_t port_idx,
-			     struct rte_mbuf *m, const struct tw_pkt *pkt);
+			     struct rte_mbuf *m, struct tw_cls *c);
 /** Push staged misses/responses to the validator rings. */
 void tw_worker_flush_stages(struct tw_lcore *lc);
 

@@ -69,9 +69,10 @@ placeholder_qhash(const uint8_t *msg, uint16_t len, uint32_t seed)
  */
 void
 worker_handle_dns_query(struct tw_lcore *lc, uint16_t port_idx,
-			struct rte_mbuf *m, const struct tw_pkt *pkt)
+			struct rte_mbuf *m, const struct tw_cls *c)
 {
 	const struct tw_app *app = lc->app;
+	const struct tw_pkt *pkt = &c->pkt;
 	const uint8_t *msg =
 		rte_pktmbuf_mtod_offset(m, const uint8_t *, pkt->payload_off);
 	uint32_t h;
@@ -82,10 +83,10 @@ worker_handle_dns_query(struct tw_lcore *lc, uint16_t port_idx,
 		drop(lc, m, TW_CTR_MALFORMED);
 		return;
 	}
-	h = placeholder_qhash(msg, pkt->payload_len, app->hash_seed);
+	h = placeholder_qhash(msg, (uint16_t)pkt->payload_len, app->hash_seed);
 	/* Offsets for the validator: no second parse of L2/L3. */
-	m->l2_len = pkt->l2_len;
-	m->l3_len = pkt->l3_len;
+	m->l2_len = pkt->l3_off;
+	m->l3_len = pkt->l4_off - pkt->l3_off;
 	m->hash.usr = h;
 	tw_stat_inc(&lc->stats, TW_CTR_MISSES);
 	stage(&lc->stage_miss[h % app->n_validators], m);
@@ -103,31 +104,59 @@ worker_handle_dns_query(struct tw_lcore *lc, uint16_t port_idx,
  */
 void
 worker_handle_upstream_response(struct tw_lcore *lc, uint16_t port_idx,
-				struct rte_mbuf *m, const struct tw_pkt *pkt)
+				struct rte_mbuf *m, const struct tw_cls *c)
 {
 	const struct tw_app *app = lc->app;
 
 	(void)port_idx;
 	tw_stat_inc(&lc->stats, TW_CTR_UPSTREAM_RX);
-	m->l2_len = pkt->l2_len;
-	m->l3_len = pkt->l3_len;
-	stage(&lc->stage_resp[pkt->dport % app->n_validators], m);
+	m->l2_len = c->pkt.l3_off;
+	m->l3_len = c->pkt.l4_off - c->pkt.l3_off;
+	stage(&lc->stage_resp[c->pkt.dport % app->n_validators], m);
 }
 
 /*
  * HOOK worker_handle_exception: ARP, ND, ICMP, TCP (including TCP/53,
- * RFC 7766), other UDP, non-IP. With an exception port (exception.type
- * tap) the frame goes to the kernel unchanged; the kernel's replies come
- * back in tw_worker_poll(). Without one: counted and dropped.
- * Target additions: snoop ARP/ND replies of the gateway to learn its
- * MAC for upstream queries before handing them on.
+ * RFC 7766), other UDP, non-IP.
+ * 1. ARP requests for our IPv4 addresses, Neighbour Solicitations for
+ *    our IPv6 addresses and echo requests to them are answered here, in
+ *    place (lib/net), and sent back out of the port they came in on.
+ * 2. The rest goes unchanged to the kernel over the exception port
+ *    (exception.type tap); the kernel's frames come back in
+ *    tw_worker_poll(). Without one: counted and dropped.
+ * Target addition: learn the gateway's MAC from its ARP/ND answers for
+ * the validators' upstream queries.
  */
 void
 worker_handle_exception(struct tw_lcore *lc, uint16_t port_idx,
-			struct rte_mbuf *m, const struct tw_pkt *pkt)
+			struct rte_mbuf *m, struct tw_cls *c)
 {
-	(void)pkt;
-	if (!lc->app->has_exc) {
+	const struct tw_app *app = lc->app;
+	enum tw_local kind;
+	int n;
+
+	n = tw_local_reply(&app->cls[port_idx], rte_pktmbuf_mtod(m, uint8_t *),
+			   (size_t)m->buf_len - m->data_off, c, &kind);
+	if (n > 0) {
+		static const enum tw_ctr ctr[] = {
+			[TW_LOCAL_ARP] = TW_CTR_ARP_REPLIES,
+			[TW_LOCAL_ND] = TW_CTR_ND_REPLIES,
+			[TW_LOCAL_ECHO] = TW_CTR_ECHO_REPLIES,
+		};
+
+		m->data_len = (uint16_t)n;
+		m->pkt_len = (uint32_t)n;
+		m->ol_flags = 0; /* lib/net wrote every checksum */
+		tw_stat_inc(&lc->stats, ctr[kind]);
+		tw_txq_send(&lc->txq[port_idx], m);
+		return;
+	}
+	if (n < 0) {
+		drop(lc, m,
+		     n == -TW_ECSUM ? TW_CTR_BAD_CKSUM : TW_CTR_MALFORMED);
+		return;
+	}
+	if (!app->has_exc) {
 		drop(lc, m, TW_CTR_EXC_DROPPED);
 		return;
 	}
@@ -164,39 +193,51 @@ static void
 handle_one(struct tw_lcore *lc, uint16_t port_idx, struct rte_mbuf *m)
 {
 	const struct tw_app *app = lc->app;
-	struct tw_pkt pkt;
+	struct tw_cls c;
 	uint64_t f = m->ol_flags;
+	unsigned flags = 0;
 
 	/* No scatter RX: a chained mbuf is a frame we did not configure. */
 	if (unlikely(m->nb_segs != 1)) {
 		drop(lc, m, TW_CTR_MALFORMED);
 		return;
 	}
-	if (app->ports[port_idx].rx_cksum &&
-	    unlikely((f & RTE_MBUF_F_RX_IP_CKSUM_MASK) ==
-			     RTE_MBUF_F_RX_IP_CKSUM_BAD ||
-		     (f & RTE_MBUF_F_RX_L4_CKSUM_MASK) ==
-			     RTE_MBUF_F_RX_L4_CKSUM_BAD)) {
-		drop(lc, m, TW_CTR_BAD_CKSUM);
-		return;
+	/* Checksums the NIC verified are not verified again (lib/net). */
+	if (app->ports[port_idx].rx_cksum) {
+		if (unlikely((f & RTE_MBUF_F_RX_IP_CKSUM_MASK) ==
+				     RTE_MBUF_F_RX_IP_CKSUM_BAD ||
+			     (f & RTE_MBUF_F_RX_L4_CKSUM_MASK) ==
+				     RTE_MBUF_F_RX_L4_CKSUM_BAD)) {
+			drop(lc, m, TW_CTR_BAD_CKSUM);
+			return;
+		}
+		if ((f & RTE_MBUF_F_RX_IP_CKSUM_MASK) ==
+		    RTE_MBUF_F_RX_IP_CKSUM_GOOD)
+			flags |= TW_NET_F_NO_IP_CSUM;
+		if ((f & RTE_MBUF_F_RX_L4_CKSUM_MASK) ==
+		    RTE_MBUF_F_RX_L4_CKSUM_GOOD)
+			flags |= TW_NET_F_NO_L4_CSUM;
 	}
 	switch (tw_classify(&app->cls[port_idx],
 			    rte_pktmbuf_mtod(m, const uint8_t *),
-			    rte_pktmbuf_data_len(m), &pkt)) {
+			    rte_pktmbuf_data_len(m), flags, &c)) {
 	case TW_PKT_DNS_QUERY:
-		worker_handle_dns_query(lc, port_idx, m, &pkt);
+		worker_handle_dns_query(lc, port_idx, m, &c);
 		return;
 	case TW_PKT_UPSTREAM:
-		worker_handle_upstream_response(lc, port_idx, m, &pkt);
+		worker_handle_upstream_response(lc, port_idx, m, &c);
 		return;
 	case TW_PKT_EXCEPTION:
-		worker_handle_exception(lc, port_idx, m, &pkt);
+		worker_handle_exception(lc, port_idx, m, &c);
 		return;
 	case TW_PKT_SPOOFED:
 		drop(lc, m, TW_CTR_SPOOFED);
 		return;
 	case TW_PKT_FRAGMENT:
 		drop(lc, m, TW_CTR_FRAGMENTS);
+		return;
+	case TW_PKT_BAD_CKSUM:
+		drop(lc, m, TW_CTR_BAD_CKSUM);
 		return;
 	case TW_PKT_MALFORMED:
 		drop(lc, m, TW_CTR_MALFORMED);

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
 """Write a pcap of frames, one of each class trustwire's worker knows,
-for the smoke tests (fed through net_pcap's rx_pcap).
+for the smoke tests (fed through net_pcap's rx_pcap), or check the frames
+trustwire sent (its tx_pcap).
 
-usage: gen_pcap.py OUT.pcap DST_MAC [arp-only]
+usage: gen_pcap.py OUT.pcap DST_MAC        write; print KEY=N expectations
+       gen_pcap.py --check TX.pcap OUR_MAC  print what was sent, KEY=N
 
 Service addresses 192.0.2.53/24 and 2001:db8::53/64, upstream 192.0.2.1:53.
-The expected per-class counts are printed as KEY=N lines on stdout.
 """
 import struct
 import sys
@@ -40,13 +41,28 @@ def ipv4(src, dst, proto, payload, frag=0x4000):
     return hdr + payload
 
 
-def ipv6(src, dst, nh, payload):
-    return struct.pack("!IHBB16s16s", 0x60000000, len(payload), nh, 64, src,
+def ipv6(src, dst, nh, payload, hlim=64):
+    return struct.pack("!IHBB16s16s", 0x60000000, len(payload), nh, hlim, src,
                        dst) + payload
 
 
-def udp(sport, dport, payload):
-    return struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
+def phdr(src, dst, proto, length):
+    if len(src) == 4:
+        return src + dst + struct.pack("!BBH", 0, proto, length)
+    return src + dst + struct.pack("!IxxxB", length, proto)
+
+
+def udp(sport, dport, payload, src=CLIENT4, dst=OUR4):
+    """UDP with a correct checksum over the pseudo-header (RFC 768)."""
+    d = struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
+    c = csum(phdr(src, dst, 17, len(d)) + d) or 0xFFFF
+    return d[:6] + struct.pack("!H", c) + d[8:]
+
+
+def icmp6(src, dst, typ, body):
+    m = struct.pack("!BBH", typ, 0, 0) + body
+    c = csum(phdr(src, dst, 58, len(m)) + m)
+    return m[:2] + struct.pack("!H", c) + m[4:]
 
 
 def dns_query(qid, name="example.com", qtype=1):
@@ -66,9 +82,7 @@ def arp_request(target):
                        CLIENT4, b"\0" * 6, target)
 
 
-def main():
-    out, mac = sys.argv[1], bytes.fromhex(sys.argv[2].replace(":", ""))
-    arp_only = len(sys.argv) > 3 and sys.argv[3] == "arp-only"
+def build(out, mac):
     bcast = b"\xff" * 6
     frames, expect = [], {}
 
@@ -76,33 +90,45 @@ def main():
         frames.append(frame)
         expect[key] = expect.get(key, 0) + 1
 
-    add("exception", eth(bcast, 0x0806, arp_request(OUR4)))
-    if not arp_only:
-        add("queries", eth(mac, 0x0800, ipv4(CLIENT4, OUR4, 17,
-                                             udp(40000, 53, dns_query(1)))))
-        add("queries", eth(mac, 0x86DD, ipv6(CLIENT6, OUR6, 17,
-                                             udp(40000, 53, dns_query(2, "www.example.org", 28)))))
-        # VLAN-tagged query (802.1Q, VID 7).
-        add("queries", eth(mac, 0x8100, struct.pack("!HH", 7, 0x0800) +
-                           ipv4(CLIENT4, OUR4, 17, udp(40001, 53, dns_query(3)))))
-        add("upstream", eth(mac, 0x0800, ipv4(UPSTREAM4, OUR4, 17,
-                                              udp(53, 40002, dns_response(4)))))
-        add("spoofed", eth(mac, 0x0800, ipv4(STRANGER4, OUR4, 17,
-                                             udp(53, 40002, dns_response(4)))))
-        add("exception", eth(mac, 0x0800, ipv4(CLIENT4, OUR4, 1,
-                                               b"\x08\x00\xf7\xff\x00\x00\x00\x00")))
-        add("exception", eth(mac, 0x0800, ipv4(CLIENT4, OUR4, 6,
-                                               struct.pack("!HHIIBBHHH", 40000, 53, 1, 0, 0x50, 0x02, 1024, 0, 0))))
-        add("fragments", eth(mac, 0x0800, ipv4(CLIENT4, OUR4, 17,
-                                               udp(40000, 53, dns_query(5)), frag=0x2000)))
-        # IPv4 total length larger than the frame.
-        bad = bytearray(ipv4(CLIENT4, OUR4, 17, udp(40000, 53, dns_query(6))))
-        bad[2:4] = struct.pack("!H", 1400)
-        add("malformed", eth(mac, 0x0800, bytes(bad)))
-        add("not_ours", eth(bytes.fromhex("02aabbccddee"), 0x0800,
-                            ipv4(CLIENT4, OUR4, 17, udp(40000, 53, dns_query(7)))))
-        add("not_ours", eth(mac, 0x0800, ipv4(CLIENT4, bytes([10, 9, 9, 9]), 17,
-                                              udp(40000, 53, dns_query(8)))))
+    # Answered by the worker itself (lib/net): ARP, ND, echo.
+    add("arp", eth(bcast, 0x0806, arp_request(OUR4)))
+    sn = bytes.fromhex("ff0200000000000000000001ff000053")  # solicited-node
+    ns = icmp6(CLIENT6, sn, 135, b"\0" * 4 + OUR6 +
+               bytes([1, 1]) + SRC_MAC)
+    add("nd", eth(bytes.fromhex("3333ff000053"), 0x86DD,
+                  ipv6(CLIENT6, sn, 58, ns, hlim=255)))
+    echo = b"\x08\x00\x00\x00\x12\x34\x00\x01pingpong"
+    echo = echo[:2] + struct.pack("!H", csum(echo)) + echo[4:]
+    add("echo", eth(mac, 0x0800, ipv4(CLIENT4, OUR4, 1, echo)))
+    # DNS.
+    add("queries", eth(mac, 0x0800, ipv4(CLIENT4, OUR4, 17,
+                                         udp(40000, 53, dns_query(1)))))
+    add("queries", eth(mac, 0x86DD, ipv6(CLIENT6, OUR6, 17, udp(
+        40000, 53, dns_query(2, "www.example.org", 28), CLIENT6, OUR6))))
+    # VLAN-tagged query (802.1Q, VID 7).
+    add("queries", eth(mac, 0x8100, struct.pack("!HH", 7, 0x0800) +
+                       ipv4(CLIENT4, OUR4, 17, udp(40001, 53, dns_query(3)))))
+    add("upstream", eth(mac, 0x0800, ipv4(UPSTREAM4, OUR4, 17, udp(
+        53, 40002, dns_response(4), UPSTREAM4))))
+    add("spoofed", eth(mac, 0x0800, ipv4(STRANGER4, OUR4, 17, udp(
+        53, 40002, dns_response(4), STRANGER4))))
+    # For the kernel (dropped without an exception path): TCP/53.
+    add("exception", eth(mac, 0x0800, ipv4(CLIENT4, OUR4, 6, struct.pack(
+        "!HHIIBBHHH", 40000, 53, 1, 0, 0x50, 0x02, 1024, 0, 0))))
+    add("fragments", eth(mac, 0x0800, ipv4(CLIENT4, OUR4, 17,
+                                           udp(40000, 53, dns_query(5)), frag=0x2000)))
+    bad = bytearray(udp(40000, 53, dns_query(9)))
+    bad[-1] ^= 0xFF
+    add("bad_cksum", eth(mac, 0x0800, ipv4(CLIENT4, OUR4, 17, bytes(bad))))
+    # IPv4 total length larger than the frame.
+    bad = bytearray(ipv4(CLIENT4, OUR4, 17, udp(40000, 53, dns_query(6))))
+    bad[2:4] = struct.pack("!H", 1400)
+    add("malformed", eth(mac, 0x0800, bytes(bad)))
+    add("not_ours", eth(bytes.fromhex("02aabbccddee"), 0x0800,
+                        ipv4(CLIENT4, OUR4, 17, udp(40000, 53, dns_query(7)))))
+    other = bytes([10, 9, 9, 9])
+    add("not_ours", eth(mac, 0x0800, ipv4(CLIENT4, other, 17, udp(
+        40000, 53, dns_query(8), CLIENT4, other))))
 
     with open(out, "wb") as f:
         f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
@@ -113,6 +139,43 @@ def main():
             f.write(fr)
     for k in sorted(expect):
         print("%s=%d" % (k, expect[k]))
+
+
+def check(path, mac):
+    """Classify what trustwire sent: each reply from our MAC, to the
+    client, with the right type."""
+    data = open(path, "rb").read()
+    off, seen = 24, {"tx_frames": 0, "tx_arp_reply": 0, "tx_nd_na": 0,
+                     "tx_echo_reply": 0, "tx_other": 0}
+    while off + 16 <= len(data):
+        n = struct.unpack("<IIII", data[off:off + 16])[2]
+        fr = data[off + 16:off + 16 + n]
+        off += 16 + n
+        seen["tx_frames"] += 1
+        et = struct.unpack("!H", fr[12:14])[0]
+        if fr[6:12] != mac or fr[0:6] != SRC_MAC:
+            seen["tx_other"] += 1
+        elif et == 0x0806 and fr[20:22] == b"\0\2" and fr[28:32] == OUR4:
+            seen["tx_arp_reply"] += 1
+        elif et == 0x86DD and fr[20] == 58 and fr[54] == 136 and \
+                fr[62:78] == OUR6 and csum(phdr(fr[22:38], fr[38:54], 58,
+                                                len(fr) - 54) + fr[54:]) == 0:
+            seen["tx_nd_na"] += 1
+        elif et == 0x0800 and fr[23] == 1 and fr[34] == 0 and \
+                fr[26:30] == OUR4 and csum(fr[14:34]) == 0 and \
+                csum(fr[34:]) == 0:
+            seen["tx_echo_reply"] += 1
+        else:
+            seen["tx_other"] += 1
+    for k in sorted(seen):
+        print("%s=%d" % (k, seen[k]))
+
+
+def main():
+    if sys.argv[1] == "--check":
+        check(sys.argv[2], bytes.fromhex(sys.argv[3].replace(":", "")))
+    else:
+        build(sys.argv[1], bytes.fromhex(sys.argv[2].replace(":", "")))
 
 
 if __name__ == "__main__":

@@ -8,7 +8,8 @@
 #   null    net_null: starts, polls (rx > 0, live telemetry), stops
 #           cleanly on SIGTERM with final statistics
 #   pcap    net_pcap replaying one frame of each class: exact counters
-#           for classify -> hooks -> validator rings
+#           for classify -> hooks -> validator rings, and the ARP, ND
+#           and echo replies the worker wrote (checked in its tx_pcap)
 #   hugepages  the null case on 64 private 2 MB pages (scripts/hugepages.sh)
 #   tap     trustwire in a namespace on net_af_packet (veth) with the
 #           net_tap exception path: a client in another namespace gets
@@ -182,7 +183,11 @@ pcap)
 	grep -qi "mac $mac" "$work/log" ||
 		fail "net_pcap port MAC is not $mac: frames would not be ours"
 	. "$work/expect"
-	expect_counter rx "$((queries + upstream + spoofed + exception + fragments + malformed + not_ours))"
+	expect_counter rx "$((arp + nd + echo + queries + upstream + spoofed + exception + fragments + bad_cksum + malformed + not_ours))"
+	expect_counter arp_replies "$arp"
+	expect_counter nd_replies "$nd"
+	expect_counter echo_replies "$echo"
+	expect_counter tx "$((arp + nd + echo))"
 	expect_counter queries "$queries"
 	expect_counter misses "$queries"
 	expect_counter validator_misses "$queries"
@@ -191,9 +196,18 @@ pcap)
 	expect_counter spoofed_dropped "$spoofed"
 	expect_counter exception_dropped "$exception"
 	expect_counter fragments_dropped "$fragments"
+	expect_counter bad_cksum_dropped "$bad_cksum"
 	expect_counter malformed_dropped "$malformed"
 	expect_counter not_ours "$not_ours"
 	expect_counter ring_full_dropped 0
+	# The replies trustwire transmitted: right types, from our MAC.
+	"$py" "$here/gen_pcap.py" --check "$work/out.pcap" "$mac" \
+		>"$work/sent" || fail "gen_pcap.py --check"
+	cat "$work/sent"
+	grep -qx "tx_arp_reply=$arp" "$work/sent" || fail "ARP reply not sent"
+	grep -qx "tx_nd_na=$nd" "$work/sent" || fail "ND advertisement not sent"
+	grep -qx "tx_echo_reply=$echo" "$work/sent" || fail "echo reply not sent"
+	grep -qx "tx_other=0" "$work/sent" || fail "unexpected frames sent"
 	grep '^total:' "$work/log"
 	echo "pcap: OK"
 	;;
