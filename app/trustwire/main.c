@@ -483,11 +483,16 @@ run(struct tw_app *app, const struct tw_config *cfg)
 			rc = tw_port_exception_create(
 				&app->exc[i], &app->ports[i], ifname,
 				(uint16_t)app->n_workers, app->pool);
-			if (rc != 0) {
+			if (rc == -EEXIST)
+				ERR("exception interface %s already exists in "
+				    "this network namespace (fix: another "
+				    "exception.name, --exception tap:NAME)",
+				    ifname);
+			else if (rc != 0)
 				ERR("exception port %s: %s (fix: run as root "
-				    "with /dev/net/tun, pick a free "
-				    "exception.name, or --exception none)",
+				    "with /dev/net/tun, or --exception none)",
 				    ifname, rte_strerror(-rc));
+			if (rc != 0) {
 				for (; i > 0; i--)
 					tw_port_exception_destroy(
 						&app->exc[i - 1]);

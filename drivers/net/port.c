@@ -266,6 +266,11 @@ tw_port_exception_create(struct tw_port *exc, const struct tw_port *phys,
 	uint16_t port_id;
 	int rc;
 
+	/* net_tap only says -EINVAL when the interface exists: check first. */
+	if (if_nametoindex(ifname) != 0) {
+		PORT_LOG(ERR, "exception interface %s already exists", ifname);
+		return -EEXIST;
+	}
 	rte_ether_format_addr(mac, sizeof(mac), &phys->mac);
 	snprintf(name, sizeof(name), "net_tap_%s", ifname);
 	/*

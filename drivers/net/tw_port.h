@@ -111,8 +111,9 @@ void tw_port_print_stats(const struct tw_port *p, FILE *f);
  * kernel answers ARP/ND for the service addresses with the right MAC),
  * with @p n_queues queue pairs, configured like any port.
  *
- * @return 0, or the error of rte_vdev_init()/tw_port_setup() (-EEXIST
- *   when an interface of that name exists, -EPERM without CAP_NET_ADMIN).
+ * @return 0; -EEXIST when an interface of that name exists in this
+ *   network namespace; or the error of rte_dev_probe()/tw_port_setup()
+ *   (e.g. -EPERM without CAP_NET_ADMIN).
  */
 int tw_port_exception_create(struct tw_port *exc, const struct tw_port *phys,
 			     const char *ifname, uint16_t n_queues,

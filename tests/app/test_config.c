@@ -78,7 +78,7 @@ test_defaults(void **state)
 	assert_int_equal(c->io.ring_size, 4096);
 	assert_int_equal(c->idle.sleep_max_us, 1000);
 	assert_int_equal(c->exception.type, TW_CFG_EXC_NONE);
-	assert_string_equal(c->exception.name, "tw0");
+	assert_string_equal(c->exception.name, "twexc0");
 	assert_true(c->exception.addresses);
 	assert_int_equal(c->limits.nsec3_max_iterations, 50);
 	assert_int_equal(c->duration_s, 0);
