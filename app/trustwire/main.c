@@ -392,7 +392,7 @@ run(struct tw_app *app, const struct tw_config *cfg)
 	struct tw_config_err err;
 	uint8_t roles[RTE_MAX_LCORE];
 	uint16_t ids[TW_MAX_PORTS];
-	unsigned id, i, n_tx = 0, nw = 0, nv = 0, n_mbufs;
+	unsigned id, i, n_tx = 0, nw = 0, nv = 0, ntx = 0, n_mbufs;
 	struct sigaction sa;
 	int rc;
 
@@ -513,9 +513,10 @@ run(struct tw_app *app, const struct tw_config *cfg)
 		app->hash_seed = (uint32_t)rte_rdtsc();
 	RTE_LCORE_FOREACH(id)
 	{
+		/* TX queue index: counts only lcores that transmit. */
 		uint16_t idx = (uint16_t)(roles[id] & (TW_ROLE_WORKER |
 						       TW_ROLE_VALIDATOR)
-						  ? app->n_lcores
+						  ? ntx++
 						  : 0);
 		struct tw_lcore *lc;
 

@@ -58,11 +58,12 @@ placeholder_qhash(const uint8_t *msg, uint16_t len, uint32_t seed)
  *      header + question, lowercased and hashed in one pass; errors ->
  *      TW_CTR_MALFORMED (FORMERR only for well-formed headers).
  *   2. Look the key up in this lcore's cache (lib/cache, single writer).
- *      Hit: rewrite this mbuf in place into the answer (blob copy, ID,
- *      TTLs, flags, OPT/EDE), swap MAC/IP/ports, tw_port_tx_cksum(),
+ *      Hit: write the answer over the query's payload (blob copy, ID,
+ *      TTLs, flags, OPT/EDE), tw_pkt_udp_reply_sum() (lib/net: swaps
+ *      MAC/IP/ports, lengths, checksums; TW_NET_F_TX_* for the offloads
+ *      the port has), tw_port_tx_offload(), then
  *      tw_txq_send(&lc->txq[port_idx], m); TW_CTR_HITS.
  *   3. Miss: hand the mbuf to the validator key.hash % n_validators.
- *   Also: software UDP checksum check when the port has no RX offload.
  *
  * Now: no parser and no cache, so every query is a miss and goes to a
  * validator chosen by a placeholder hash (the ring path is real).

@@ -330,6 +330,24 @@ tw_txq_init(struct tw_txq *q, struct tw_port *p, uint16_t lcore_idx,
 	q->size = size;
 }
 
+void
+tw_port_tx_offload(const struct tw_port *p, struct rte_mbuf *m, uint16_t l2_len,
+		   uint16_t l3_len, bool ipv6)
+{
+	m->l2_len = l2_len;
+	m->l3_len = l3_len;
+	if (ipv6) {
+		if (p->tx_udp_cksum)
+			m->ol_flags |=
+				RTE_MBUF_F_TX_IPV6 | RTE_MBUF_F_TX_UDP_CKSUM;
+		return;
+	}
+	if (p->tx_ip4_cksum)
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
+	if (p->tx_udp_cksum)
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_UDP_CKSUM;
+}
+
 /*
  * Single-segment frames only (no scatter RX, answers built in one mbuf):
  * the stable rte_ipv4/6_udptcp_cksum() read contiguous data; the _mbuf

@@ -211,6 +211,19 @@ tw_txq_send(struct tw_txq *q, struct rte_mbuf *m)
 void tw_port_tx_cksum(const struct tw_port *p, struct rte_mbuf *m,
 		      uint16_t l2_len, uint16_t l3_len, bool ipv6);
 
+/**
+ * Ask the device for the checksum offloads it has (p->tx_ip4_cksum,
+ * p->tx_udp_cksum) on a frame whose checksum fields already hold what
+ * those offloads expect: IPv4 header checksum 0, UDP checksum = the
+ * pseudo-header sum. That is what lib/net writes with
+ * TW_NET_F_TX_IP_OFFLOAD / TW_NET_F_TX_L4_OFFLOAD (e.g.
+ * tw_pkt_udp_reply() on the hit path): pass it those flags for exactly
+ * the offloads the port has, then call this. Sets ol_flags, l2_len and
+ * l3_len; changes no byte of the frame.
+ */
+void tw_port_tx_offload(const struct tw_port *p, struct rte_mbuf *m,
+			uint16_t l2_len, uint16_t l3_len, bool ipv6);
+
 /* ---- Idle back-off --------------------------------------------------- */
 
 /**
