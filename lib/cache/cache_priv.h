@@ -72,6 +72,8 @@
 #define TW_CACHE_EVICT_MAX 32
 /* Deferred-list room an insertion needs: victims + the replaced entry. */
 #define TW_CACHE_INSERT_ROOM (TW_CACHE_EVICT_MAX + 1)
+/* Keys per pipeline pass of tw_cache_lookup_burst(). */
+#define TW_CACHE_LOOKUP_BURST 32
 /* Publications dequeued per ring burst. */
 #define TW_CACHE_DRAIN_BURST 32
 

@@ -122,6 +122,53 @@ tw_cache_lookup(struct tw_cache_worker *w, const struct tw_cache_key *k,
 	return NULL;
 }
 
+unsigned
+tw_cache_lookup_burst(struct tw_cache_worker *w,
+		      const struct tw_cache_key *keys, unsigned n, uint32_t now,
+		      const struct tw_cache_blob **out)
+{
+	struct tw_cache_bucket *bk[TW_CACHE_LOOKUP_BURST];
+	unsigned hits = 0;
+
+	while (n > 0) {
+		unsigned m = TW_MIN(n, (unsigned)TW_CACHE_LOOKUP_BURST);
+
+		/* Stage 1: all buckets on their way. */
+		for (unsigned i = 0; i < m; i++) {
+			uint32_t hk = tw_cache_mix(keys[i].hash, keys[i].flags);
+
+			bk[i] = &w->buckets[tw_cache_bucket_of(w, hk)];
+			__builtin_prefetch(bk[i], 1);
+			__builtin_prefetch(&bk[i]->blob[0], 0);
+		}
+		/* Stage 2: tags; blob header, key and start of message. */
+		for (unsigned i = 0; i < m; i++) {
+			uint32_t hk = tw_cache_mix(keys[i].hash, keys[i].flags);
+
+			for (unsigned j = 0; j < TW_CACHE_WAYS; j++) {
+				if (bk[i]->tag[j] != hk)
+					continue;
+				const uint8_t *p =
+					(const uint8_t *)bk[i]->blob[j];
+
+				__builtin_prefetch(p + TW_CACHE_LINE, 0);
+				__builtin_prefetch(p + 2 * TW_CACHE_LINE, 0);
+				__builtin_prefetch(p + 3 * TW_CACHE_LINE, 0);
+				break;
+			}
+		}
+		/* Stage 3: the real lookups, now mostly cache hits. */
+		for (unsigned i = 0; i < m; i++) {
+			out[i] = tw_cache_lookup(w, &keys[i], now);
+			hits += out[i] != NULL;
+		}
+		keys += m;
+		out += m;
+		n -= m;
+	}
+	return hits;
+}
+
 /*
  * Victim in a full bucket. Returns the way; *fv is its frequency, or -1
  * when it is expired (always replaceable).

@@ -50,10 +50,10 @@
  * @code
  *   for (;;) {
  *           n = rx_burst(pkts);
- *           for (i = 0; i < n; i++)       // parse, key + hash
- *                   tw_cache_prefetch(w, &key[i]);
+ *           ...                           // parse: key[i] + hash
+ *           tw_cache_lookup_burst(w, key, n, now, blob);
  *           for (i = 0; i < n; i++) {
- *                   b = tw_cache_lookup(w, &key[i], now);
+ *                   b = blob[i];
  *                   if (b != NULL &&
  *                       (len = tw_cache_blob_render(b, buf, room, id,
  *                                                   qname, now)) > 0)
@@ -417,6 +417,23 @@ void tw_cache_prefetch(const struct tw_cache_worker *w,
 const struct tw_cache_blob *tw_cache_lookup(struct tw_cache_worker *w,
 					    const struct tw_cache_key *k,
 					    uint32_t now);
+
+/**
+ * Look up a burst of keys with the memory latency overlapped: buckets are
+ * prefetched for all keys, then the blobs whose tag matched, then each
+ * key is looked up as by tw_cache_lookup() (same semantics, counters and
+ * lifetime of the results). Use it for an RX burst.
+ *
+ * @param keys
+ *   n keys.
+ * @param out
+ *   n results: the blob, or NULL for a miss.
+ * @return
+ *   The number of hits.
+ */
+unsigned tw_cache_lookup_burst(struct tw_cache_worker *w,
+			       const struct tw_cache_key *keys, unsigned n,
+			       uint32_t now, const struct tw_cache_blob **out);
 
 /**
  * Dequeue publications from this worker's rings (round robin over the

@@ -119,6 +119,47 @@ test_insert_lookup_miss(void **state)
 	tw_cache_destroy(c);
 }
 
+/* The burst lookup gives what one-by-one lookups give. */
+static void
+test_lookup_burst(void **state)
+{
+	struct tw_cache *c = new_cache(256, 0, 0);
+	struct tw_cache_worker *w = tw_cache_worker(c, 0);
+	struct t_key tk[80];
+	struct tw_cache_key keys[80];
+	const struct tw_cache_blob *out[80];
+	struct tw_cache_stats st;
+	unsigned expect = 0;
+
+	(void)state;
+	/* Even names present; name 10 expires at 50. */
+	for (unsigned i = 0; i < 80; i += 2)
+		assert_int_equal(tw_cache_insert(w,
+						 blob_n(c, "b", i, 0,
+							i == 10 ? 50 : 100, 0),
+						 0),
+				 0);
+	for (unsigned i = 0; i < 80; i++)
+		keys[i] = *key_n(&tk[i], "b", i, 0);
+	assert_int_equal(tw_cache_lookup_burst(w, keys, 80, 60, out), 39);
+	for (unsigned i = 0; i < 80; i++) {
+		if (i % 2 == 0 && i != 10) {
+			assert_non_null(out[i]);
+			assert_ptr_equal(out[i],
+					 tw_cache_lookup(w, &keys[i], 60));
+			expect++;
+		} else {
+			assert_null(out[i]);
+		}
+	}
+	stats(w, &st);
+	assert_int_equal(st.hits, 2 * expect);
+	assert_int_equal(st.misses, 41);
+	assert_int_equal(st.expired, 1);
+	assert_int_equal(tw_cache_lookup_burst(w, keys, 0, 60, out), 0);
+	tw_cache_destroy(c);
+}
+
 /* DO, CD (and the other flags) select different answers. */
 static void
 test_flags_distinct(void **state)
@@ -678,6 +719,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_insert_lookup_miss, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_lookup_burst, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_flags_distinct, setup,
 						teardown),
