@@ -70,8 +70,11 @@
 #define TW_CACHE_SCAN_MAX 64
 /* Victims one insertion may evict at most (byte limit with big blobs). */
 #define TW_CACHE_EVICT_MAX 32
-/* Deferred-list room an insertion needs: victims + the replaced entry. */
-#define TW_CACHE_INSERT_ROOM (TW_CACHE_EVICT_MAX + 1)
+/*
+ * Deferred-list room an insertion needs: the replaced entry, a victim in
+ * its bucket, and the victims for the entry/byte limits.
+ */
+#define TW_CACHE_INSERT_ROOM (TW_CACHE_EVICT_MAX + 2)
 /* Keys per pipeline pass of tw_cache_lookup_burst(). */
 #define TW_CACHE_LOOKUP_BURST 32
 /* Publications dequeued per ring burst. */
@@ -234,7 +237,6 @@ struct tw_cache_worker {
 /* Per-publisher state: drop counters written only by that publisher. */
 struct tw_cache_pub {
 	_Atomic uint64_t *drops; /* [n_workers], own allocation */
-	void *raw;
 } TW_CACHE_ALIGNED;
 
 struct tw_cache {

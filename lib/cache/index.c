@@ -298,7 +298,7 @@ insert(struct tw_cache_worker *w, struct tw_cache_blob *nb, uint32_t now)
 		tw_cache_blob_release(nb);
 		return -E2BIG;
 	}
-	if (!defer_room(w, TW_CACHE_EVICT_MAX + 2)) {
+	if (!defer_room(w, TW_CACHE_INSERT_ROOM)) {
 		tw_cache_blob_release(nb);
 		return -EBUSY;
 	}
@@ -473,7 +473,7 @@ tw_cache_drain(struct tw_cache_worker *w, uint32_t now, unsigned max)
 		w->rr = w->rr + 1 == np ? 0 : w->rr + 1;
 		for (;;) {
 			uint32_t room = (w->defer_max - w->n_defer) /
-					(TW_CACHE_EVICT_MAX + 2);
+					TW_CACHE_INSERT_ROOM;
 			unsigned want = TW_MIN(TW_CACHE_DRAIN_BURST,
 					       TW_MIN(max - done, room));
 			unsigned n;
