@@ -31,7 +31,7 @@ fill_config(const struct tw_cache_config *in, struct tw_cache_config *cfg)
 	if (cfg->n_workers == 0 || cfg->n_workers > MAX_LCORES ||
 	    cfg->n_publishers > MAX_LCORES)
 		return -EINVAL;
-	if (cfg->entries < TW_CACHE_WAYS || cfg->entries > (1u << 24))
+	if (cfg->entries < TW_CACHE_WAYS || cfg->entries > (1u << 28))
 		return -EINVAL;
 	if (cfg->ring_size < 2 || cfg->ring_size > (1u << 30) ||
 	    (cfg->ring_size & (cfg->ring_size - 1)) != 0)

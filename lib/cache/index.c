@@ -110,8 +110,13 @@ tw_cache_lookup(struct tw_cache_worker *w, const struct tw_cache_key *k,
 			break;
 		}
 		bucket_fresh(w, b);
-		/* The whole per-hit policy cost: one byte, own memory. */
-		b->freq[i] = (uint8_t)(b->freq[i] + (b->freq[i] < w->freq_max));
+		/*
+		 * The whole per-hit policy cost: one byte in our own bucket
+		 * line; not written once saturated, so a popular entry's
+		 * bucket line stays clean (no write-back traffic).
+		 */
+		if (b->freq[i] < w->freq_max)
+			b->freq[i]++;
 		if (unlikely((++w->st.hits & w->age_mask) == 0))
 			w->gen++;
 		return blob;

@@ -157,7 +157,7 @@ enum tw_cache_policy {
 struct tw_cache_config {
 	uint32_t n_workers;    /**< worker indexes, 1..1024 (required) */
 	uint32_t n_publishers; /**< publishing lcores, 1..1024 (default 1) */
-	uint32_t entries;      /**< max entries per worker, 8..2^24 (65536) */
+	uint32_t entries;      /**< max entries per worker, 8..2^28 (65536) */
 	uint64_t max_bytes;    /**< max blob bytes per worker (64 MiB) */
 	/**
 	 * Max bytes of live blobs in the whole cache, enforced by

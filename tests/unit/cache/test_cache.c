@@ -57,7 +57,7 @@ test_config(void **state)
 	expect_create(&cfg, -EINVAL);
 	cfg = (struct tw_cache_config){ .n_workers = 1, .entries = 7 };
 	expect_create(&cfg, -EINVAL);
-	cfg.entries = (1u << 24) + 1;
+	cfg.entries = (1u << 28) + 1;
 	expect_create(&cfg, -EINVAL);
 	cfg = (struct tw_cache_config){ .n_workers = 1, .ring_size = 1000 };
 	expect_create(&cfg, -EINVAL);
