@@ -66,7 +66,11 @@
 #define TW_CACHE_FREQ_MAX 15
 /* Occupied slots sampled when looking for a victim outside the bucket. */
 #define TW_CACHE_SAMPLE 8
-/* Slots scanned at most per victim search. */
+/*
+ * Slots scanned per victim search once one occupied slot was seen (a
+ * dense index fills its sample within ~2 buckets). With nothing seen yet
+ * the scan goes on, up to one revolution of the table.
+ */
 #define TW_CACHE_SCAN_MAX 64
 /* Victims one insertion may evict at most (byte limit with big blobs). */
 #define TW_CACHE_EVICT_MAX 32

@@ -230,13 +230,18 @@ global_victim(struct tw_cache_worker *w, uint32_t now, uint32_t *vb,
 	int best = 256;
 	unsigned found = 0;
 
-	for (uint32_t n = 0; n < scan_max; n++) {
+	/*
+	 * Past scan_max with nothing occupied seen (a sparse table whose
+	 * byte limit binds), go on - up to one revolution - rather than
+	 * refuse an insertion while there is something to evict.
+	 */
+	for (uint32_t n = 0; n < scan_max || (found == 0 && n < nslots); n++) {
 		uint32_t slot = w->hand;
 		struct tw_cache_bucket *b = &w->buckets[slot / TW_CACHE_WAYS];
 		unsigned i = slot % TW_CACHE_WAYS;
 
 		w->hand = slot + 1 == nslots ? 0 : slot + 1;
-		if (b->blob[i] == NULL)
+		if (b->tag[i] == 0) /* empty; line A only */
 			continue;
 		bucket_fresh(w, b);
 		if (expired(b->blob[i], now)) {

@@ -511,6 +511,20 @@ test_memory_bound(void **state)
 	/* Longer names make later blobs a few bytes larger. */
 	assert_true(st.entries == 19 || st.entries == 20);
 	tw_cache_destroy(c);
+
+	/* The byte limit binds with few entries in a big, sparse table:
+	 * victims are still found. */
+	c = new_cache(8192, 3 * size + size / 2, 0);
+	w = tw_cache_worker(c, 0);
+	for (unsigned i = 0; i < 100; i++) {
+		assert_int_equal(
+			tw_cache_insert(w, blob_n(c, "s", i, 0, 60, 0), 0), 0);
+		tw_cache_quiescent(w);
+	}
+	stats(w, &st);
+	assert_int_equal(st.entries, 3);
+	assert_int_equal(st.admit_rejects, 0);
+	tw_cache_destroy(c);
 	/* A blob larger than the whole budget: -E2BIG. */
 	c = new_cache(64, 100, 0);
 	w = tw_cache_worker(c, 0);
