@@ -15,6 +15,10 @@
  */
 #include "cache_priv.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 static inline void
 bucket_age(const struct tw_cache_worker *w, struct tw_cache_bucket *b)
 {
@@ -34,6 +38,34 @@ bucket_fresh(const struct tw_cache_worker *w, struct tw_cache_bucket *b)
 {
 	if (unlikely(b->gen != w->gen))
 		bucket_age(w, b);
+}
+
+/*
+ * Bit i set where tag[i] == hk: two vector compares and a mask with
+ * SSE2 (every x86-64), a branch-free loop elsewhere; either way the way
+ * that matches costs no branch misprediction.
+ */
+static inline unsigned
+tag_match(const struct tw_cache_bucket *b, uint32_t hk)
+{
+#if defined(__SSE2__)
+	__m128i h = _mm_set1_epi32((int)hk);
+	__m128i lo = _mm_load_si128((const __m128i *)(const void *)b->tag);
+	__m128i hi =
+		_mm_load_si128((const __m128i *)(const void *)(b->tag + 4));
+
+	return (unsigned)_mm_movemask_ps(
+		       _mm_castsi128_ps(_mm_cmpeq_epi32(lo, h))) |
+	       (unsigned)_mm_movemask_ps(
+		       _mm_castsi128_ps(_mm_cmpeq_epi32(hi, h)))
+		       << 4;
+#else
+	unsigned m = 0;
+
+	for (unsigned i = 0; i < TW_CACHE_WAYS; i++)
+		m |= (unsigned)(b->tag[i] == hk) << i;
+	return m;
+#endif
 }
 
 static inline bool
@@ -92,12 +124,13 @@ tw_cache_lookup(struct tw_cache_worker *w, const struct tw_cache_key *k,
 {
 	uint32_t hk = tw_cache_mix(k->hash, k->flags);
 	struct tw_cache_bucket *b = &w->buckets[tw_cache_bucket_of(w, hk)];
+	unsigned m = tag_match(b, hk);
 
-	for (unsigned i = 0; i < TW_CACHE_WAYS; i++) {
-		if (b->tag[i] != hk)
-			continue;
+	while (m != 0) {
+		unsigned i = (unsigned)__builtin_ctz(m);
 		const struct tw_cache_blob *blob = b->blob[i];
 
+		m &= m - 1;
 		if (!key_eq(blob, k))
 			continue;
 		if (unlikely(expired(blob, now))) {
@@ -149,17 +182,16 @@ tw_cache_lookup_burst(struct tw_cache_worker *w,
 		/* Stage 2: tags; blob header, key and start of message. */
 		for (unsigned i = 0; i < m; i++) {
 			uint32_t hk = tw_cache_mix(keys[i].hash, keys[i].flags);
+			unsigned t = tag_match(bk[i], hk);
 
-			for (unsigned j = 0; j < TW_CACHE_WAYS; j++) {
-				if (bk[i]->tag[j] != hk)
-					continue;
+			if (t != 0) {
 				const uint8_t *p =
-					(const uint8_t *)bk[i]->blob[j];
+					(const uint8_t *)bk[i]
+						->blob[__builtin_ctz(t)];
 
 				__builtin_prefetch(p + TW_CACHE_LINE, 0);
 				__builtin_prefetch(p + 2 * TW_CACHE_LINE, 0);
 				__builtin_prefetch(p + 3 * TW_CACHE_LINE, 0);
-				break;
 			}
 		}
 		/* Stage 3: the real lookups, now mostly cache hits. */
