@@ -50,7 +50,7 @@
  * @code
  *   for (;;) {
  *           n = rx_burst(pkts);
- *           ...                           // parse: key[i] + hash
+ *           ... parse: key[i] and its hash ...
  *           tw_cache_lookup_burst(w, key, n, now, blob);
  *           for (i = 0; i < n; i++) {
  *                   b = blob[i];
@@ -64,7 +64,7 @@
  *           tw_cache_drain(w, now, 64);
  *           if (++iter % 64 == 0)
  *                   tw_cache_sweep(w, now, 16);
- *           tw_cache_quiescent(w); // no blob pointer held past this point
+ *           tw_cache_quiescent(w); (no blob pointer kept past here)
  *   }
  * @endcode
  */
