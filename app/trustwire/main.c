@@ -303,7 +303,9 @@ print_start(const struct tw_app *app, const struct tw_config *cfg)
 		WARN("no upstream resolver: misses cannot be resolved (fix: "
 		     "--upstream ADDR[:PORT] or 'upstreams')");
 	if (!app->has_exc)
-		WARN("no exception path: ARP/ND/ICMP/TCP are dropped (fix: "
+		WARN("no exception path: TCP, ICMP errors and other traffic "
+		     "for the kernel are dropped; ARP, ND and echo are "
+		     "answered (fix: "
 		     "--exception tap, or exception.type: tap)");
 	for (i = 0; i < app->n_lcores; i++) {
 		const struct tw_lcore *lc = app->lcores[i];
