@@ -15,7 +15,8 @@
  *
  * Each benchmark is calibrated to about SECONDS (default 1) per run and
  * run 5 times; the median is printed, in ns/op (CLOCK_MONOTONIC), ops/s
- * and TSC cycles/op (rdtsc, x86 only).
+ * and TSC cycles/op (rdtsc, x86 only), and the best run's ns/op (a hint
+ * of how much other load on the machine disturbed the median).
  *
  * usage: tw-bench-dns [SECONDS_PER_RUN]
  */
@@ -289,8 +290,8 @@ run(const char *name, void (*fn)(uint64_t), double secs)
 	}
 	qsort(ns, RUNS, sizeof(ns[0]), cmp_double);
 	qsort(cyc, RUNS, sizeof(cyc[0]), cmp_double);
-	printf("%-34s %9.2f %14.0f %11.1f\n", name, ns[RUNS / 2],
-	       1e9 / ns[RUNS / 2], HAVE_TSC ? cyc[RUNS / 2] : 0.0);
+	printf("%-34s %9.2f %14.0f %11.1f %9.2f\n", name, ns[RUNS / 2],
+	       1e9 / ns[RUNS / 2], HAVE_TSC ? cyc[RUNS / 2] : 0.0, ns[0]);
 	fflush(stdout);
 }
 
@@ -318,8 +319,8 @@ main(int argc, char **argv)
 
 	printf("tw-bench-dns: lib/dns reader, median of %d runs of ~%.1f s\n",
 	       RUNS, secs);
-	printf("%-34s %9s %14s %11s\n", "benchmark", "ns/op", "ops/s",
-	       "cycles/op");
+	printf("%-34s %9s %14s %11s %9s\n", "benchmark", "ns/op", "ops/s",
+	       "cycles/op", "best ns");
 	run("qkey_parse www.example.com A", bench_qkey, secs);
 	run("qkey_parse wWw.ExAmPlE.cOM A", bench_qkey_mixed, secs);
 	{
