@@ -14,7 +14,7 @@ PACKAGES=(
 	build-essential meson ninja-build pkg-config clang libclang-rt-14-dev
 	llvm clang-format gcovr lcov valgrind
 	# libraries
-	libdpdk-dev dpdk libssl-dev openssl libipsec-mb-dev libcmocka-dev
+	libdpdk-dev dpdk dpdk-dev libssl-dev openssl libipsec-mb-dev libcmocka-dev
 	libpcap-dev libyaml-dev
 	# test bed: authoritative servers, resolver, signers, clients
 	nsd knot knot-dnsutils unbound ldnsutils bind9-utils bind9-dnsutils

@@ -42,19 +42,17 @@ run_meson_test() {
 }
 
 echo "=== build (-Werror) ==="
-if [ ! -f build-ci/build.ninja ]; then
-	meson setup build-ci -Dwerror=true
-fi
+# --reconfigure: lib/ and tests/ folders are discovered at configure time.
+meson setup build-ci -Dwerror=true $( [ -f build-ci/build.ninja ] && echo --reconfigure )
 ninja -C build-ci
 
 echo "=== tests (all suites) ==="
 run_meson_test build-ci --print-errorlogs --num-processes 2
 
 echo "=== ASan+UBSan build: unit and fuzz-replay suites ==="
-if [ ! -f build-asan/build.ninja ]; then
-	meson setup build-asan -Dwerror=true -Db_sanitize=address,undefined \
-		-Db_lundef=false -Dbuildtype=debug
-fi
+meson setup build-asan -Dwerror=true -Db_sanitize=address,undefined \
+	-Db_lundef=false -Dbuildtype=debug \
+	$( [ -f build-asan/build.ninja ] && echo --reconfigure )
 ninja -C build-asan
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 ASAN_OPTIONS=detect_leaks=1 \

@@ -73,6 +73,73 @@ tw_dns_name_skip(const uint8_t *pkt, size_t len, size_t off)
 	}
 }
 
+/*
+ * Names validated so far in one message, for tw_dns_parse(): most owner
+ * and rdata names are a pointer to a name (or a suffix of one) already
+ * walked, and need not be walked again. Direct-mapped by offset; off 0
+ * is empty (no name starts in the header).
+ */
+#define TW_DNS_MEMO_SIZE 32
+
+struct tw_dns_name_memo {
+	uint16_t off[TW_DNS_MEMO_SIZE]; /**< a validated name start */
+	uint16_t ext[TW_DNS_MEMO_SIZE]; /**< end of the octets its walk read */
+	uint8_t len[TW_DNS_MEMO_SIZE];	/**< its uncompressed length */
+	uint8_t hops[TW_DNS_MEMO_SIZE]; /**< pointers its walk followed */
+};
+
+/* Slot of a name start: nearby starts (the labels of one name) land in
+ * different slots, and so do label starts 64 octets apart. */
+static inline unsigned
+tw_dns_memo_slot(size_t off)
+{
+	return (unsigned)(off ^ off >> 5) % TW_DNS_MEMO_SIZE;
+}
+
+static inline void
+tw_dns_name_memo_init(struct tw_dns_name_memo *mm)
+{
+	memset(mm->off, 0, sizeof(mm->off));
+}
+
+/**
+ * tw_dns_name_unpack() without output, using and filling @p mm: same
+ * result, same errors (when a name fails both by length and by jump
+ * count, either error may be reported).
+ */
+int tw_dns_name_validate(const uint8_t *pkt, size_t len, size_t off,
+			 size_t *next, struct tw_dns_name_memo *mm);
+
+/*
+ * Most pointers one name may follow. Every jump goes strictly backwards,
+ * so a walk ends anyway; the cap only bounds the work on chains of
+ * pointers to pointers, which no encoder needs: a name has at most 127
+ * labels, so 128 jumps are more than any real name uses.
+ */
+#define TW_DNS_PTR_HOPS_MAX (TW_DNS_LABELS_MAX + 1)
+
+/**
+ * tw_dns_name_validate() with the common case inline: a name that is a
+ * single pointer to a remembered name start (same checks as the walk:
+ * backwards, not into the header, within @p len, jump cap).
+ */
+static inline int
+tw_dns_name_validate_fast(const uint8_t *pkt, size_t len, size_t off,
+			  size_t *next, struct tw_dns_name_memo *mm)
+{
+	if (likely(off + 1 < len && pkt[off] >= TW_DNS_LABEL_PTR)) {
+		size_t t = (size_t)(pkt[off] & 0x3f) << 8 | pkt[off + 1];
+		unsigned i = tw_dns_memo_slot(t);
+
+		if (mm->off[i] == t && t < off && t >= TW_DNS_HDR_LEN &&
+		    mm->ext[i] <= len && mm->hops[i] < TW_DNS_PTR_HOPS_MAX) {
+			*next = off + 2;
+			return mm->len[i];
+		}
+	}
+	return tw_dns_name_validate(pkt, len, off, next, mm);
+}
+
 /**
  * Label start offsets of a valid uncompressed wire name.
  * offs[i] is the offset of label i (0 = leftmost); offs[n] is the offset

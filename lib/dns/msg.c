@@ -128,7 +128,8 @@ put(uint8_t *out, size_t cap, size_t *w, const uint8_t *src, size_t n)
 /* One name field at @p p: @return the offset past it, or an error. */
 static int
 expand_name(const uint8_t *pkt, const struct tw_dns_rdesc *d, size_t p,
-	    size_t end, uint8_t *out, size_t cap, size_t *w, unsigned flags)
+	    size_t end, uint8_t *out, size_t cap, size_t *w, unsigned flags,
+	    struct tw_dns_name_memo *mm)
 {
 	uint8_t name[TW_DNS_NAME_MAX];
 	size_t next;
@@ -138,7 +139,11 @@ expand_name(const uint8_t *pkt, const struct tw_dns_rdesc *d, size_t p,
 	 * Pointers only go backwards, so the rdata end bounds the walk: a
 	 * name that runs past it is malformed rdata.
 	 */
-	r = tw_dns_name_unpack(pkt, end, p, out != NULL ? name : NULL, &next);
+	if (out == NULL && mm != NULL)
+		r = tw_dns_name_validate_fast(pkt, end, p, &next, mm);
+	else
+		r = tw_dns_name_unpack(pkt, end, p, out != NULL ? name : NULL,
+				       &next);
 	if (r < 0)
 		return r == -TW_ETRUNC ? -TW_ERDATA : r;
 	/* In place, an uncompressed name is exactly as long as expanded. */
@@ -150,9 +155,10 @@ expand_name(const uint8_t *pkt, const struct tw_dns_rdesc *d, size_t p,
 	return r < 0 ? r : (int)next;
 }
 
-int
-tw_dns_rdata_expand(const uint8_t *pkt, size_t len, const struct tw_dns_rr *rr,
-		    uint8_t *out, size_t cap, unsigned flags)
+static int
+rdata_walk(const uint8_t *pkt, size_t len, const struct tw_dns_rr *rr,
+	   uint8_t *out, size_t cap, unsigned flags,
+	   struct tw_dns_name_memo *mm)
 {
 	const struct tw_dns_rdesc *d = tw_dns_rdesc(rr->type);
 	size_t p = rr->rdata_off, end = p + rr->rdlen, w = 0;
@@ -186,14 +192,15 @@ tw_dns_rdata_expand(const uint8_t *pkt, size_t len, const struct tw_dns_rr *rr,
 				p += n;
 				continue;
 			}
-			r = expand_name(pkt, d, p + n, end, out, cap, &w,
-					flags);
+			r = expand_name(pkt, d, p + n, end, out, cap, &w, flags,
+					mm);
 			if (r < 0)
 				return r;
 			p = (size_t)r;
 			continue;
 		case TW_RDF_NAME:
-			r = expand_name(pkt, d, p, end, out, cap, &w, flags);
+			r = expand_name(pkt, d, p, end, out, cap, &w, flags,
+					mm);
 			if (r < 0)
 				return r;
 			p = (size_t)r;
@@ -220,6 +227,13 @@ tw_dns_rdata_expand(const uint8_t *pkt, size_t len, const struct tw_dns_rr *rr,
 	if (p != end)
 		return -TW_ERDATA;
 	return (int)w;
+}
+
+int
+tw_dns_rdata_expand(const uint8_t *pkt, size_t len, const struct tw_dns_rr *rr,
+		    uint8_t *out, size_t cap, unsigned flags)
+{
+	return rdata_walk(pkt, len, rr, out, cap, flags, NULL);
 }
 
 /* ---- OPT (RFC 6891 6.1) ----------------------------------------------- */
@@ -279,7 +293,8 @@ parse_opt(struct tw_dns_msg *m, const struct tw_dns_rr *rr, int owner_len)
  * validator can later trust them on any accepted message.
  */
 static int
-check_rdata(const struct tw_dns_msg *m, const struct tw_dns_rr *rr)
+check_rdata(const struct tw_dns_msg *m, const struct tw_dns_rr *rr,
+	    struct tw_dns_name_memo *mm)
 {
 	const uint8_t *rd = m->pkt + rr->rdata_off;
 	union {
@@ -320,7 +335,7 @@ check_rdata(const struct tw_dns_msg *m, const struct tw_dns_rr *rr)
 	case TW_DNS_T_NSEC3PARAM:
 		return tw_dns_rdata_nsec3param(rd, rr->rdlen, &u.n3p);
 	default:
-		r = tw_dns_rdata_expand(m->pkt, m->len, rr, NULL, 0, 0);
+		r = rdata_walk(m->pkt, m->len, rr, NULL, 0, 0, mm);
 		return r < 0 ? r : 0;
 	}
 }
@@ -329,6 +344,7 @@ int
 tw_dns_parse(struct tw_dns_msg *m, const uint8_t *pkt, size_t len)
 {
 	size_t off = TW_DNS_HDR_LEN, next;
+	struct tw_dns_name_memo mm;
 	unsigned sec;
 	int r;
 
@@ -357,8 +373,9 @@ tw_dns_parse(struct tw_dns_msg *m, const uint8_t *pkt, size_t len)
 		return -TW_ECOUNT;
 
 	m->sec_off[TW_DNS_SEC_QD] = TW_DNS_HDR_LEN;
+	tw_dns_name_memo_init(&mm);
 	if (m->hdr.qdcount == 1) {
-		r = tw_dns_name_unpack(pkt, len, off, NULL, &next);
+		r = tw_dns_name_validate(pkt, len, off, &next, &mm);
 		if (r < 0)
 			return r;
 		if (len - next < 4)
@@ -381,8 +398,8 @@ tw_dns_parse(struct tw_dns_msg *m, const uint8_t *pkt, size_t len)
 			struct tw_dns_rr rr;
 			int owner_len;
 
-			owner_len =
-				tw_dns_name_unpack(pkt, len, off, NULL, &next);
+			owner_len = tw_dns_name_validate_fast(pkt, len, off,
+							      &next, &mm);
 			if (owner_len < 0)
 				return owner_len;
 			if (len - next < TW_DNS_RR_FIXED)
@@ -400,7 +417,7 @@ tw_dns_parse(struct tw_dns_msg *m, const uint8_t *pkt, size_t len)
 			if (rr.type == TW_DNS_T_OPT)
 				r = parse_opt(m, &rr, owner_len);
 			else
-				r = check_rdata(m, &rr);
+				r = check_rdata(m, &rr, &mm);
 			if (r < 0)
 				return r;
 			off = rr.end_off;

@@ -13,14 +13,6 @@
 #include "tw_dns.h"
 
 /*
- * Most pointers one name may follow. Every jump goes strictly backwards
- * (see below), so the walk ends anyway; the cap only bounds the work on
- * chains of pointers to pointers, which no encoder needs: a name has at
- * most 127 labels, so 128 jumps are more than any real name uses.
- */
-#define TW_DNS_PTR_HOPS_MAX (TW_DNS_LABELS_MAX + 1)
-
-/*
  * A rejected pointer: tell a loop (the target lies in bytes this walk
  * has already read, the pointer itself included) from a forward or
  * out-of-range pointer. Cold path: re-walks the @p hops accepted jumps.
@@ -46,6 +38,10 @@ ptr_error(const uint8_t *pkt, size_t off, unsigned hops, size_t target)
 	}
 }
 
+/* Remember the name starts of a successful walk (see struct
+ * tw_dns_name_memo): the labels read before its first pointer. */
+#define TW_DNS_MEMO_LABELS 4
+
 /*
  * RFC 1035 4.1.4. A pointer is accepted only when it points strictly
  * before the start of the run of labels being read (the name's start or
@@ -53,13 +49,21 @@ ptr_error(const uint8_t *pkt, size_t off, unsigned hops, size_t target)
  * the last one, which rules out loops and pointers to self, and a
  * pointer can never point forward. Pointers into the header are refused
  * too: no name lives there.
+ *
+ * With a memo (validation only), a jump to a name start that an earlier
+ * walk of the same message validated ends the walk there: that suffix is
+ * known good, its length and jump count are remembered, and so is how
+ * far it reads, which must stay within this walk's bound. The result is
+ * the same as walking it again.
  */
-int
-tw_dns_name_unpack(const uint8_t *pkt, size_t len, size_t off,
-		   uint8_t out[TW_DNS_NAME_MAX], size_t *next)
+static inline __attribute__((always_inline)) int
+walk(const uint8_t *pkt, size_t len, size_t off, uint8_t *out, size_t *next,
+     struct tw_dns_name_memo *mm)
 {
-	size_t pos = off, seg = off, nlen = 0, end = 0;
-	unsigned hops = 0;
+	size_t pos = off, seg = off, nlen = 0, end = 0, ext = 0;
+	unsigned hops = 0, nl = 0;
+	uint16_t lstart[TW_DNS_MEMO_LABELS];
+	uint8_t lpre[TW_DNS_MEMO_LABELS];
 
 	for (;;) {
 		uint8_t c;
@@ -73,6 +77,7 @@ tw_dns_name_unpack(const uint8_t *pkt, size_t len, size_t off,
 			nlen++;
 			if (end == 0)
 				end = pos + 1;
+			ext = TW_MAX(ext, pos + 1);
 			break;
 		}
 		if (c <= TW_DNS_LABEL_MAX) {
@@ -83,6 +88,10 @@ tw_dns_name_unpack(const uint8_t *pkt, size_t len, size_t off,
 				return -TW_ETRUNC;
 			if (out != NULL)
 				memcpy(out + nlen, pkt + pos, (size_t)c + 1);
+			if (mm != NULL && end == 0 && nl < TW_DNS_MEMO_LABELS) {
+				lstart[nl] = (uint16_t)pos;
+				lpre[nl++] = (uint8_t)nlen;
+			}
 			nlen += (size_t)c + 1;
 			pos += (size_t)c + 1;
 			continue;
@@ -95,6 +104,8 @@ tw_dns_name_unpack(const uint8_t *pkt, size_t len, size_t off,
 			return -TW_ETRUNC;
 		if (end == 0)
 			end = pos + 2;
+		/* How far this walk reads (segments may overlap). */
+		ext = TW_MAX(ext, pos + 2);
 		size_t t = (size_t)(c & 0x3f) << 8 | pkt[pos + 1];
 		if (unlikely(t >= seg))
 			return ptr_error(pkt, off, hops, t);
@@ -102,11 +113,51 @@ tw_dns_name_unpack(const uint8_t *pkt, size_t len, size_t off,
 			return -TW_EPTR;
 		if (unlikely(++hops > TW_DNS_PTR_HOPS_MAX))
 			return -TW_ELOOP;
+		if (mm != NULL) {
+			unsigned i = tw_dns_memo_slot(t);
+
+			if (mm->off[i] == t && mm->ext[i] <= len) {
+				nlen += mm->len[i];
+				hops += mm->hops[i];
+				if (nlen > TW_DNS_NAME_MAX)
+					return -TW_ENAMELEN;
+				if (hops > TW_DNS_PTR_HOPS_MAX)
+					return -TW_ELOOP;
+				ext = TW_MAX(ext, (size_t)mm->ext[i]);
+				break;
+			}
+		}
 		seg = pos = t;
+	}
+	if (mm != NULL && ext <= UINT16_MAX) {
+		/* The first segment's label starts are name starts too,
+		 * reading as far as the whole walk. */
+		for (unsigned i = 0; i < nl; i++) {
+			unsigned k = tw_dns_memo_slot(lstart[i]);
+
+			mm->off[k] = lstart[i];
+			mm->len[k] = (uint8_t)(nlen - lpre[i]);
+			mm->hops[k] = (uint8_t)hops;
+			mm->ext[k] = (uint16_t)ext;
+		}
 	}
 	if (next != NULL)
 		*next = end;
 	return (int)nlen;
+}
+
+int
+tw_dns_name_unpack(const uint8_t *pkt, size_t len, size_t off,
+		   uint8_t out[TW_DNS_NAME_MAX], size_t *next)
+{
+	return walk(pkt, len, off, out, next, NULL);
+}
+
+int
+tw_dns_name_validate(const uint8_t *pkt, size_t len, size_t off, size_t *next,
+		     struct tw_dns_name_memo *mm)
+{
+	return walk(pkt, len, off, NULL, next, mm);
 }
 
 int

@@ -578,14 +578,22 @@ void tw_dns_writer_limit(struct tw_dns_writer *w, size_t limit,
 /** Write the header (counts are patched by finish). */
 int tw_dns_write_header(struct tw_dns_writer *w, const struct tw_dns_hdr *h);
 
-/** Write the question (name uncompressed; remembered for compression). */
+/**
+ * Write the question (name uncompressed, case kept; remembered for
+ * compression).
+ * @return 0; -EINVAL (no header, or after an RR); a name error for a bad
+ *   @p name; -ENOSPC (sticky: a message cut in its question is useless).
+ */
 int tw_dns_write_question(struct tw_dns_writer *w, const uint8_t *name,
 			  uint16_t qtype, uint16_t qclass);
 
 /**
  * Start a response to a parsed query: ID, opcode, RD and CD copied, QR
- * and RA set, the given RCODE; the question copied byte for byte as the
- * client cased it (RFC 1035 7.3 / 4.1.1).
+ * and RA set, the given RCODE (low 4 bits; the upper bits go in the OPT
+ * RR); AA, TC, AD clear (set AD afterwards in w->buf[3], bit 0x20); the
+ * question copied byte for byte as the client cased it (RFC 1035 7.3 /
+ * 4.1.1).
+ * @return 0 or the error of tw_dns_write_header()/_question().
  */
 int tw_dns_write_response_start(struct tw_dns_writer *w,
 				const struct tw_dns_msg *query,
@@ -594,10 +602,19 @@ int tw_dns_write_response_start(struct tw_dns_writer *w,
 /**
  * Append an RR to @p section (>= the current one). @p rdata is
  * uncompressed; names inside the rdata of NS, CNAME, SOA, PTR, MX (RFC
- * 3597 4 well-known types) are compressed, others copied as is.
+ * 3597 4 well-known types) are compressed, others copied as is. A name
+ * is compressed only against an identical (same case) earlier name.
  *
- * @return 0; -ENOSPC and truncation (TC set by finish) when the RR does
- *   not fit the limit; -EINVAL for a section going backwards.
+ * @return 0; -ENOSPC when the RR does not fit limit - reserve: nothing of
+ *   it is written and the RRs of its RRset written just before it are
+ *   taken back. In the answer and authority sections TC is then set (by
+ *   finish) and every later RR is refused with -ENOSPC; in the additional
+ *   section TC stays clear (RFC 2181 9, RFC 4035 3.1.1) and the section
+ *   is closed (limit lowered to the length plus the reserve), so only the
+ *   OPT RR still fits. Sticky errors: -EINVAL (no header, QD section, a
+ *   section going backwards), a name error for a bad @p owner,
+ *   -TW_ERDATA (rdata of NS, CNAME, SOA, PTR, MX that does not hold its
+ *   names exactly; for tw_dns_write_rr_from(), any malformed source rdata).
  */
 int tw_dns_write_rr(struct tw_dns_writer *w, enum tw_dns_section section,
 		    const uint8_t *owner, uint16_t type, uint16_t rclass,
@@ -616,8 +633,12 @@ struct tw_dns_opt {
 };
 
 /**
- * Append the OPT RR (RFC 6891 6.1.2) to the additional section; it uses
- * the reserved space, so it fits even after truncation.
+ * Append the OPT RR (RFC 6891 6.1.2, version 0) to the additional
+ * section; it uses the reserved space, so it fits even after truncation.
+ * Once written, the reserve is released. Call it once.
+ *
+ * @return 0; -ENOSPC (not even within the limit: TC is set); sticky
+ *   -EINVAL (no header, option data missing, options over 65535 octets).
  *
  * @param udp_size  Our payload size.
  * @param ext_rcode Upper bits of the RCODE.
@@ -653,9 +674,10 @@ const char *tw_dns_rcode_str(uint16_t rcode);
 /**
  * Print an RR in presentation format (one line, no newline):
  * "owner TTL CLASS TYPE rdata". Known types are printed in their RFC
- * presentation form (A, AAAA, NS, CNAME, DNAME, PTR, MX, TXT, SOA, DS,
- * DNSKEY, RRSIG, NSEC, NSEC3, NSEC3PARAM, OPT as a comment), others as
- * RFC 3597 "\# len hex". @p rdata must be uncompressed (see
+ * presentation form (A, AAAA, NS, CNAME, DNAME, PTR, MX, SRV, TXT, SOA,
+ * DS, CDS, DNSKEY, CDNSKEY, RRSIG, NSEC, NSEC3, NSEC3PARAM, OPT as a
+ * comment "; EDNS: ..."), others and any empty rdata as RFC 3597
+ * "\# len hex". @p rdata must be uncompressed (see
  * tw_dns_rr_canonical_rdata(); tw_dns_rr_print() does it for a message RR).
  *
  * @return length written or -ENOSPC, -TW_ERDATA.
@@ -686,11 +708,14 @@ struct tw_dns_zone_rr {
  * "owner [TTL] [CLASS] TYPE rdata" (TTL and class in either order; ";"
  * comments; base64 and hex may contain blanks). Multi-line entries in
  * parentheses are handled by tw_dns_zone_parse(); this takes one logical
- * line.
+ * line (parentheses balanced within it). Names relative to the root
+ * origin: "example" is "example.", "@" is ".". A line that starts with a
+ * blank has no owner: an error here. Without a TTL: @p default_ttl;
+ * without a class: IN.
  *
  * @return 1 when an RR was parsed; 0 for a blank or comment line;
- *   -TW_ESYNTAX (bad syntax), -TW_EUNSUPP (a type other than DS/DNSKEY),
- *   -TW_ENAMELEN, -TW_ELABEL, -ENOSPC.
+ *   -TW_ESYNTAX (bad syntax), -TW_EUNSUPP (a type other than DS/DNSKEY,
+ *   or a $ directive), -TW_ENAMELEN, -TW_ELABEL, -ENOSPC.
  */
 int tw_dns_zone_line(const char *line, uint32_t default_ttl,
 		     struct tw_dns_zone_rr *out);
@@ -700,7 +725,10 @@ typedef int (*tw_dns_zone_cb)(const struct tw_dns_zone_rr *rr, void *arg);
 
 /**
  * Parse a trust-anchor file's text (NUL-terminated): DS and DNSKEY
- * entries, comments, blank lines, parentheses spanning lines, $TTL.
+ * entries, comments, blank lines, parentheses spanning lines, $TTL,
+ * $ORIGIN (relative names and "@" follow it; the root by default), a
+ * blank owner (the previous entry's). Without a TTL: $TTL, else the last
+ * TTL stated, else 0. $INCLUDE and other directives: -TW_EUNSUPP.
  *
  * @param text  The file contents.
  * @param cb    Called per RR.

@@ -238,6 +238,9 @@ tb_unbound_conf() {
 	qname-minimisation: yes
 	minimal-responses: no
 	harden-dnssec-stripped: yes
+	# trustwire's default NSEC3 iteration limit is 50 (RFC 9276 3.2, as
+	# BIND, PowerDNS Recursor and Knot Resolver): the reference agrees.
+	val-nsec3-keysize-iterations: "1024 50 2048 50 4096 50"
 EOF
 	if [ -n "$date" ]; then
 		printf '\tval-override-date: "%s"\n' "$date"

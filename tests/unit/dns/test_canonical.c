@@ -495,6 +495,10 @@ test_sigdata_rfc5702(void **state)
 					wire("www.example.net", n), TW_DNS_T_A,
 					TW_DNS_C_IN, &rd, 1, out, 20),
 			 -ENOSPC);
+	assert_int_equal(tw_dns_sigdata(rfc5702_rrsig, sizeof(rfc5702_rrsig),
+					wire("www.example.net", n), TW_DNS_T_A,
+					TW_DNS_C_IN, NULL, 0, out, 30),
+			 -ENOSPC);
 	/* no RRs: only the RRSIG part */
 	assert_int_equal(tw_dns_sigdata(rfc5702_rrsig, sizeof(rfc5702_rrsig),
 					wire("www.example.net", n), TW_DNS_T_A,

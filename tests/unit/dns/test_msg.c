@@ -1588,6 +1588,105 @@ test_iter_unvalidated(void **state)
 	assert_int_equal(tw_dns_rr_next(&it, &rr), -TW_ELABEL);
 }
 
+/*
+ * tw_dns_parse() remembers validated names (struct tw_dns_name_memo) so
+ * pointers to them are not walked again. The result must be what a fresh
+ * walk gives: each case is checked against tw_dns_name_unpack() too.
+ */
+static void
+test_memo_equivalence(void **state)
+{
+	struct pb p;
+	size_t off_c;
+
+	(void)state;
+	/* 1. A remembered name that reads past a later rdata's end. The
+	 * TXT rdata at 41 is a 63-octet label whose content covers the
+	 * next RR; its root is at 105. RR2's owner "a" + ptr 41 is valid
+	 * (and remembered); RR2's CNAME rdata points to that owner, but
+	 * within the rdata bound the walk runs out: malformed rdata. */
+	pb_start(&p, 2, 0, 0);
+	pb_rr(&p, TW_DNS_T_TXT, 1, "\x3f", 1);
+	assert_int_equal(p.n, 42);
+	pb_bytes(&p, "\1a\xc0\x29", 4);
+	pb_bytes(&p, "\0\5\0\1\0\0\0\0\0\2\xc0\x2a", 12);
+	while (p.n < 105)
+		pb_u8(&p, 0);
+	pb_u8(&p, 0);
+	assert_int_equal(tw_dns_name_unpack(p.b, p.n, 42, NULL, NULL), 67);
+	assert_int_equal(tw_dns_name_unpack(p.b, 58, 56, NULL, NULL),
+			 -TW_ETRUNC);
+	assert_int_equal(parse_pb(&p), -TW_ERDATA);
+	/* The same CNAME pointing at the TXT-covered name's start from an
+	 * rdata that does reach it is fine. */
+	p.b[57] = 0x0c;
+	assert_int_equal(parse_pb(&p), 0);
+
+	/* 2. Too long through a remembered name: 60 + 201 octets. */
+	p.n = 0;
+	pb_bytes(&p, "\0\1\x81\x80\0\1\0\1\0\0\0\0", 12);
+	for (int i = 0; i < 3; i++) {
+		pb_u8(&p, 63);
+		for (int j = 0; j < 63; j++)
+			pb_u8(&p, 'q');
+	}
+	pb_bytes(&p, "\7example\0", 9);
+	pb_u32(&p, 0x00010001);
+	assert_int_equal(p.n, 12 + 201 + 4);
+	pb_u8(&p, 59);
+	for (int j = 0; j < 59; j++)
+		pb_u8(&p, 'r');
+	pb_u16(&p, 0xc00c);
+	pb_bytes(&p, "\0\1\0\1\0\0\0\0\0\4\1\2\3\4", 14);
+	assert_int_equal(tw_dns_name_unpack(p.b, p.n, 217, NULL, NULL),
+			 -TW_ENAMELEN);
+	assert_int_equal(parse_pb(&p), -TW_ENAMELEN);
+	/* With a 53-octet label: 54 + 201 = 255 octets, valid. */
+	p.b[217] = 53;
+	memmove(p.b + 217 + 54, p.b + 217 + 60, p.n - 217 - 60);
+	p.n -= 6;
+	assert_int_equal(tw_dns_name_unpack(p.b, p.n, 217, NULL, NULL), 255);
+	assert_int_equal(parse_pb(&p), 0);
+
+	/* 3. The jump cap through remembered names. RR1 (TXT) holds a root
+	 * octet at 41 and a chain of 126 pointers, each to the previous
+	 * (P0 at 42 -> 41). RR2's owner A = "a" + ptr P125: 127 jumps.
+	 * RR3's owner B = ptr A: 128 jumps, fine. RR4's owner C = ptr B:
+	 * 129, too many. */
+	pb_start(&p, 4, 0, 0);
+	{
+		uint8_t chain[1 + 2 * 126];
+
+		chain[0] = 0;
+		for (size_t j = 0; j < 126; j++) {
+			size_t t = j == 0 ? 41 : 42 + 2 * (j - 1);
+
+			chain[1 + 2 * j] = (uint8_t)(0xc0 | t >> 8);
+			chain[2 + 2 * j] = (uint8_t)t;
+		}
+		pb_rr(&p, TW_DNS_T_TXT, 1, chain, sizeof(chain));
+	}
+	size_t off_a = p.n, top = 42 + 2 * 125;
+	pb_bytes(&p, "\1a", 2);
+	pb_u16(&p, (uint16_t)(0xc000 | top));
+	pb_bytes(&p, "\0\1\0\1\0\0\0\0\0\4\1\2\3\4", 14);
+	size_t off_b = p.n;
+	pb_u16(&p, (uint16_t)(0xc000 | off_a));
+	pb_bytes(&p, "\0\1\0\1\0\0\0\0\0\4\1\2\3\4", 14);
+	off_c = p.n;
+	pb_u16(&p, (uint16_t)(0xc000 | off_b));
+	pb_bytes(&p, "\0\1\0\1\0\0\0\0\0\4\1\2\3\4", 14);
+	assert_int_equal(tw_dns_name_unpack(p.b, p.n, off_a, NULL, NULL), 3);
+	assert_int_equal(tw_dns_name_unpack(p.b, p.n, off_b, NULL, NULL), 3);
+	assert_int_equal(tw_dns_name_unpack(p.b, p.n, off_c, NULL, NULL),
+			 -TW_ELOOP);
+	assert_int_equal(parse_pb(&p), -TW_ELOOP);
+	/* Without RR4 the message is fine. */
+	p.n = off_c;
+	p.b[7] = 3;
+	assert_int_equal(parse_pb(&p), 0);
+}
+
 static void
 test_cursor(void **state)
 {
@@ -1657,6 +1756,7 @@ main(void)
 		cmocka_unit_test(test_rdata_expand),
 		cmocka_unit_test(test_accessor_errors),
 		cmocka_unit_test(test_iter_unvalidated),
+		cmocka_unit_test(test_memo_equivalence),
 		cmocka_unit_test(test_cursor),
 	};
 

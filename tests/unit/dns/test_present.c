@@ -608,6 +608,40 @@ test_rr_print_big(void **state)
 	assert_int_equal(len, strlen(head) - 4 + 1600);
 }
 
+static void *
+fail_malloc(size_t size, void *ctx)
+{
+	(void)size;
+	(void)ctx;
+	return NULL;
+}
+
+static void
+test_rr_print_nomem(void **state)
+{
+	uint8_t pkt[2048] = { 0, 0, 0x80, 0, 0, 0, 0, 1, 0, 0, 0, 0 };
+	struct tw_alloc_hooks hooks = { .malloc_fn = fail_malloc };
+	struct tw_dns_msg m;
+	struct tw_dns_rr rr;
+	struct tw_dns_rr_iter it;
+	char buf[64];
+	size_t n = 13;
+
+	(void)state;
+	/* root owner, SIG-like RRSIG rdata of 1200 octets */
+	tw_put16(pkt + n, TW_DNS_T_RRSIG);
+	tw_put16(pkt + n + 2, TW_DNS_C_IN);
+	tw_put16(pkt + n + 8, 1200);
+	n += 10 + 1200;
+	assert_int_equal(tw_dns_parse(&m, pkt, n), 0);
+	tw_dns_rr_iter_init(&it, &m);
+	assert_int_equal(tw_dns_rr_next(&it, &rr), 1);
+	tw_alloc_set_hooks(&hooks);
+	assert_int_equal(tw_dns_rr_print(&m, &rr, buf, sizeof(buf)), -ENOMEM);
+	tw_alloc_set_hooks(NULL);
+	assert_int_equal(tw_dns_rr_print(&m, &rr, buf, sizeof(buf)), -ENOSPC);
+}
+
 int
 main(void)
 {
@@ -621,6 +655,7 @@ main(void)
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_rr_print),
 		cmocka_unit_test(test_rr_print_big),
+		cmocka_unit_test(test_rr_print_nomem),
 	};
 
 	return cmocka_run_group_tests_name("dns/present", tests, NULL, NULL);

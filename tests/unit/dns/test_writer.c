@@ -965,6 +965,13 @@ test_rr_from_errors(void **state)
 	tw_dns_write_header(&w, &h);
 	assert_int_equal(tw_dns_write_rr_from(&w, TW_DNS_SEC_AN, &src, &rr, 0),
 			 -ENOSPC);
+	/* MX: not even the preference fits */
+	tw_dns_writer_init(&w, buf, sizeof(buf));
+	tw_dns_writer_limit(&w, 12 + 23 + 1, 0);
+	tw_dns_write_header(&w, &h);
+	assert_int_equal(tw_dns_write_rr_from(&w, TW_DNS_SEC_AN, &src, &rr, 0),
+			 -ENOSPC);
+	assert_int_equal(w.len, 12);
 	/* a source RR whose rdata lies: MX rdlen 1 */
 	static uint8_t broken[sizeof(src_msg)];
 	memcpy(broken, src_msg, sizeof(src_msg));

@@ -228,8 +228,10 @@ test_last_ttl(void **state)
 		  "@ DS 1 8 2 00\n"
 		  "d 4294967295 DS 1 8 2 00\n"
 		  "e NONE DS 1 8 2 00\n"
-		  "e ANY DS 1 8 2 00\n",
-		  7);
+		  "e ANY DS 1 8 2 00\n"
+		  "e CS DS 1 8 2 00\n",
+		  8);
+	assert_int_equal(c->rr[7].rclass, 2);
 	assert_int_equal(c->rr[5].rclass, 254);
 	assert_int_equal(c->rr[6].rclass, 255);
 	assert_int_equal(c->rr[0].ttl, 0);
@@ -332,6 +334,14 @@ test_errors(void **state)
 		"a234567890123456789012345678901234567890123456789012345678901"
 		"234. DS 1 8 2 00\n",
 		-TW_ELABEL, 1);
+	/* a stray ')' wherever a token is expected */
+	parse_err("x. )\n", -TW_ESYNTAX, 1);
+	parse_err("x. 60 )\n", -TW_ESYNTAX, 1);
+	parse_err("x. DS )\n", -TW_ESYNTAX, 1);
+	parse_err("x. DS 1 )\n", -TW_ESYNTAX, 1);
+	parse_err("x. DS 1 8 )\n", -TW_ESYNTAX, 1);
+	parse_err("x. DNSKEY 1 3 8 AA== )\n", -TW_ESYNTAX, 1);
+	parse_err("$TTL )\n", -TW_ESYNTAX, 1);
 	/* directives */
 	parse_err("\n$INCLUDE other.zone\n", -TW_EUNSUPP, 2);
 	parse_err("$TTL\n", -TW_ESYNTAX, 1);

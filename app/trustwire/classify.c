@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Worker classification over lib/net (see classify.h). tw_pkt_parse()
+ * does the header checks (lengths, versions, fragments, checksums); here
+ * we decide whose the frame is.
+ */
+#include <string.h>
+
+#include "classify.h"
+
+static enum tw_pkt_class
+done(struct tw_cls *c, enum tw_pkt_class k)
+{
+	c->cls = (uint8_t)k;
+	return k;
+}
+
+static int
+find_addr(const struct tw_classify_ctx *cx, uint8_t ver, const uint8_t *a)
+{
+	int i;
+
+	if (ver == 4) {
+		for (i = 0; i < cx->n_v4; i++)
+			if (memcmp(cx->v4[i], a, 4) == 0)
+				return i;
+	} else {
+		for (i = 0; i < cx->n_v6; i++)
+			if (memcmp(cx->v6[i], a, 16) == 0)
+				return i;
+	}
+	return -1;
+}
+
+static int
+find_upstream(const struct tw_classify_ctx *cx, uint8_t ver, const uint8_t *a,
+	      uint16_t port)
+{
+	size_t alen = ver == 4 ? 4 : 16;
+	int i;
+
+	for (i = 0; i < cx->n_up; i++)
+		if (cx->up[i].family == ver && cx->up[i].port == port &&
+		    memcmp(cx->up[i].addr, a, alen) == 0)
+			return i;
+	return -1;
+}
+
+/*
+ * Not one of our unicast addresses, but the kernel's business: IPv4
+ * broadcast and multicast (224/4), IPv6 multicast (ND solicitations go
+ * to solicited-node groups, RFC 4861 7.2.2) and link-local unicast.
+ */
+static int
+is_kernel_dst(uint8_t ver, const uint8_t *a)
+{
+	if (ver == 4)
+		return (a[0] & 0xf0) == 0xe0 ||
+		       memcmp(a, "\xff\xff\xff\xff", 4) == 0;
+	return a[0] == 0xff || (a[0] == 0xfe && (a[1] & 0xc0) == 0x80);
+}
+
+enum tw_pkt_class
+tw_classify(const struct tw_classify_ctx *cx, const uint8_t *frame, size_t len,
+	    unsigned flags, struct tw_cls *c)
+{
+	struct tw_pkt *p = &c->pkt;
+	int idx, up;
+
+	c->len = (uint32_t)len;
+	c->addr_idx = 0;
+	c->up_idx = 0;
+	/* Unicast to another MAC: not ours (promiscuous/af_packet ports). */
+	if (len >= TW_ETH_ALEN && (frame[0] & 1) == 0 &&
+	    memcmp(frame, cx->mac, TW_ETH_ALEN) != 0) {
+		memset(p, 0, sizeof(*p));
+		c->rc = 0;
+		return done(c, TW_PKT_NOT_OURS);
+	}
+	c->rc = tw_pkt_parse(frame, len, p, flags);
+	switch (c->rc) {
+	case 0:
+		break;
+	case -TW_EPROTO:
+		/* Well formed, not UDP (or not IP): ARP, ICMP, TCP, ... */
+		if (p->ip_ver == 0)
+			return done(c, TW_PKT_EXCEPTION);
+		idx = find_addr(cx, p->ip_ver, p->dst);
+		if (idx < 0 && !is_kernel_dst(p->ip_ver, p->dst))
+			return done(c, TW_PKT_NOT_OURS);
+		c->addr_idx = (uint8_t)(idx < 0 ? 0 : idx);
+		return done(c, TW_PKT_EXCEPTION);
+	case -TW_EFRAG:
+		return done(c, TW_PKT_FRAGMENT);
+	case -TW_ECSUM:
+		return done(c, TW_PKT_BAD_CKSUM);
+	default: /* -TW_ETRUNC, -TW_EFORMAT */
+		return done(c, TW_PKT_MALFORMED);
+	}
+
+	/* A UDP datagram. */
+	idx = find_addr(cx, p->ip_ver, p->dst);
+	if (idx < 0)
+		return done(c, is_kernel_dst(p->ip_ver, p->dst)
+				       ? TW_PKT_EXCEPTION
+				       : TW_PKT_NOT_OURS);
+	c->addr_idx = (uint8_t)idx;
+	up = find_upstream(cx, p->ip_ver, p->src, p->sport);
+	if (up >= 0) {
+		c->up_idx = (uint8_t)up;
+		return done(c, TW_PKT_UPSTREAM);
+	}
+	if (p->dport == TW_DNS_PORT)
+		return done(c, TW_PKT_DNS_QUERY);
+	/* A DNS answer from anyone but our upstreams (RFC 5452 9.1). */
+	if (p->sport == TW_DNS_PORT)
+		return done(c, TW_PKT_SPOOFED);
+	/* Other UDP: the kernel answers with ICMP port unreachable. */
+	return done(c, TW_PKT_EXCEPTION);
+}
+
+int
+tw_local_reply(const struct tw_classify_ctx *cx, uint8_t *frame, size_t cap,
+	       struct tw_cls *c, enum tw_local *kind)
+{
+	struct tw_pkt *p = &c->pkt;
+	int rc;
+
+	*kind = TW_LOCAL_NONE;
+	if (c->cls != TW_PKT_EXCEPTION || c->rc != -TW_EPROTO)
+		return 0;
+	if (p->ip_ver == 0 && p->eth.ethertype == TW_ETHERTYPE_ARP) {
+		struct tw_arp arp;
+
+		rc = tw_arp_parse(frame + p->eth.hdr_len,
+				  c->len - p->eth.hdr_len, &arp);
+		if (rc != 0)
+			return rc;
+		/* Requests for our addresses; replies etc. to the kernel. */
+		if (arp.op != TW_ARP_OP_REQUEST ||
+		    find_addr(cx, 4, arp.tpa) < 0)
+			return 0;
+		rc = tw_arp_build_reply(frame, cap, &p->eth, &arp, cx->mac);
+		if (rc > 0)
+			*kind = TW_LOCAL_ARP;
+		return rc;
+	}
+	if (p->ip_ver == 6 && p->l4_proto == TW_IPPROTO_ICMPV6 &&
+	    p->l4_len >= 1 && frame[p->l4_off] == TW_ICMP6_ND_NS) {
+		struct tw_nd_ns ns;
+
+		rc = tw_nd_parse_ns(frame, p, &ns);
+		if (rc != 0)
+			return rc;
+		if (find_addr(cx, 6, ns.target) < 0)
+			return 0;
+		rc = tw_nd_build_na(frame, cap, frame, p, &ns, cx->mac, 0);
+		if (rc > 0)
+			*kind = TW_LOCAL_ND;
+		return rc;
+	}
+	if ((p->ip_ver == 4 && p->l4_proto == TW_IPPROTO_ICMP) ||
+	    (p->ip_ver == 6 && p->l4_proto == TW_IPPROTO_ICMPV6)) {
+		/* Echo requests to one of our unicast addresses only. */
+		if (find_addr(cx, p->ip_ver, p->dst) < 0 || p->l4_len < 1 ||
+		    (frame[p->l4_off] != TW_ICMP_ECHO_REQUEST &&
+		     frame[p->l4_off] != TW_ICMP6_ECHO_REQUEST))
+			return 0;
+		rc = tw_icmp_echo_reply(frame, p, 0);
+		if (rc == -TW_EPROTO) /* e.g. type 8 in ICMPv6: not echo */
+			return 0;
+		if (rc > 0)
+			*kind = TW_LOCAL_ECHO;
+		return rc;
+	}
+	return 0;
+}
+
+const char *
+tw_pkt_class_str(enum tw_pkt_class c)
+{
+	static const char *const names[TW_PKT_CLASS_MAX] = {
+		[TW_PKT_NOT_OURS] = "not_ours",
+		[TW_PKT_MALFORMED] = "malformed",
+		[TW_PKT_FRAGMENT] = "fragment",
+		[TW_PKT_BAD_CKSUM] = "bad_cksum",
+		[TW_PKT_SPOOFED] = "spoofed",
+		[TW_PKT_DNS_QUERY] = "dns_query",
+		[TW_PKT_UPSTREAM] = "upstream",
+		[TW_PKT_EXCEPTION] = "exception",
+	};
+
+	return (unsigned)c < TW_PKT_CLASS_MAX ? names[c] : "?";
+}

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * @file
+ * trustwire application internals: the process-wide state (read-only
+ * once the lcores run) and the per-lcore state (written only by its
+ * lcore), the lcore loop and the hook functions of the worker and the
+ * validator. See doc/dataplane.md for the picture.
+ *
+ * Roles (any combination on one lcore; one lcore can hold all of them):
+ *   worker     polls one RX queue of every port, classifies, answers
+ *              hits, hands misses and upstream answers to validators
+ *              over rings, sends the rest to the exception path;
+ *   validator  consumes its rings, talks to upstreams, validates,
+ *              answers clients through its own TX queue;
+ *   main       (the EAL main lcore) stop conditions; it also runs any
+ *              worker/validator role it was given.
+ */
+#ifndef TW_APP_TRUSTWIRE_H
+#define TW_APP_TRUSTWIRE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "classify.h"
+#include "config.h"
+#include "ratelimit.h"
+#include "stats.h"
+#include "tw_common.h"
+#include "tw_idle.h"
+#include "tw_port.h"
+
+#define TW_MAX_PORTS	  TW_CFG_MAX_PORTS
+#define TW_MAX_VALIDATORS 32
+#define TW_MAX_BURST	  256
+
+#define TW_ROLE_WORKER	  0x1
+#define TW_ROLE_VALIDATOR 0x2
+#define TW_ROLE_MAIN	  0x4
+
+struct tw_app;
+
+/** A worker's RX queue. */
+struct tw_rxq_ref {
+	uint16_t port_idx; /**< index in app->ports */
+	uint16_t port_id;
+	uint16_t queue_id;
+};
+
+/** Mbufs a worker gathered for one validator during one RX burst. */
+struct tw_stage {
+	uint16_t n;
+	struct rte_mbuf *m[TW_MAX_BURST];
+};
+
+/**
+ * Per-lcore state, allocated on the lcore's NUMA node, cache aligned;
+ * written only by its lcore (the stats are read by telemetry with
+ * relaxed loads).
+ */
+struct tw_lcore {
+	/* Read-mostly. */
+	struct tw_app *app;
+	unsigned lcore_id;
+	uint16_t idx;		/**< among active lcores: TX queue index */
+	uint16_t worker_idx;	/**< RX and exception queue index */
+	uint16_t validator_idx; /**< which rings it consumes */
+	uint8_t roles;		/**< TW_ROLE_* */
+	uint16_t burst;
+	uint16_t n_rxq;
+	struct tw_rxq_ref rxq[TW_MAX_PORTS];
+	uint64_t drain_tsc; /**< TX flush period in TSC cycles */
+	uint64_t tsc_hz;
+
+	/* Validator side: the rings it consumes (single consumer). */
+	struct rte_ring *miss_ring;
+	struct rte_ring *resp_ring;
+
+	/* Written by the loop. */
+	uint64_t prev_drain_tsc;
+	struct tw_idle idle;
+	struct tw_ratelimit bogus_rl;
+	struct tw_stats stats;
+	struct tw_txq txq[TW_MAX_PORTS];     /**< to the wire, per port */
+	struct tw_txq exc_txq[TW_MAX_PORTS]; /**< to the kernel, per port */
+	/* txq counters already added to stats (auto-flushes included). */
+	uint64_t tx_seen[TW_MAX_PORTS];
+	uint64_t tx_drop_seen[TW_MAX_PORTS];
+	uint64_t exc_drop_seen[TW_MAX_PORTS];
+	struct tw_stage stage_miss[TW_MAX_VALIDATORS];
+	struct tw_stage stage_resp[TW_MAX_VALIDATORS];
+} TW_CACHE_ALIGNED;
+
+/** Process-wide state: built at start, read-only while lcores run. */
+struct tw_app {
+	const struct tw_config *cfg;
+	struct rte_mempool *pool;
+
+	unsigned n_ports;
+	struct tw_port ports[TW_MAX_PORTS];
+	struct tw_classify_ctx cls[TW_MAX_PORTS]; /**< per port (its MAC) */
+	bool has_exc;
+	struct tw_port exc[TW_MAX_PORTS]; /**< exception port per port */
+
+	unsigned n_lcores; /**< lcores with a role (main always has one) */
+	struct tw_lcore *lcores[RTE_MAX_LCORE]; /**< by index */
+	struct tw_lcore *by_id[RTE_MAX_LCORE];	/**< by lcore id */
+	unsigned n_workers;
+	unsigned n_validators;
+	struct rte_ring *miss_ring[TW_MAX_VALIDATORS];
+	struct rte_ring *resp_ring[TW_MAX_VALIDATORS];
+
+	uint32_t hash_seed; /**< per process, random */
+	uint64_t start_tsc;
+	uint64_t stop_tsc; /**< --duration: stop here; 0: never */
+	volatile int quit; /**< read relaxed by every lcore */
+};
+
+/* lcore.c: the unified poll loop (lcore_function_t). */
+int tw_lcore_main(void *arg);
+/** Ask every lcore to stop (signal-safe: one relaxed store). */
+void tw_app_stop(struct tw_app *app);
+/** Stop requested by a signal (set by the handler in main.c). */
+extern volatile int tw_signal_received;
+
+/* worker.c */
+unsigned tw_worker_poll(struct tw_lcore *lc);
+
+/*
+ * Worker hooks: the DNS logic plugs in here. Each one owns @p m (sends
+ * or frees it). See worker.c for what is stubbed.
+ */
+void worker_handle_dns_query(struct tw_lcore *lc, uint16_t port_idx,
+			     struct rte_mbuf *m, const struct tw_cls *c);
+void worker_handle_upstream_response(struct tw_lcore *lc, uint16_t port_idx,
+				     struct rte_mbuf *m,
+				     const struct tw_cls *c);
+void worker_handle_exception(struct tw_lcore *lc, uint16_t port_idx,
+			     struct rte_mbuf *m, struct tw_cls *c);
+/** Push staged misses/responses to the validator rings. */
+void tw_worker_flush_stages(struct tw_lcore *lc);
+
+/* validator.c */
+unsigned tw_validator_poll(struct tw_lcore *lc, uint64_t now_tsc);
+void validator_handle_miss(struct tw_lcore *lc, struct rte_mbuf *m);
+void validator_handle_upstream_response(struct tw_lcore *lc,
+					struct rte_mbuf *m);
+unsigned validator_timers(struct tw_lcore *lc, uint64_t now_tsc);
+
+/* telemetry.c */
+int tw_telemetry_register(struct tw_app *app);
+void tw_stats_print_final(struct tw_app *app, FILE *f);
+/**
+ * Rate-limited log line for a bogus answer (per lcore token bucket,
+ * log.bogus_rate/bogus_burst); suppressed lines are counted.
+ */
+void tw_log_bogus(struct tw_lcore *lc, const char *qname, uint16_t qtype,
+		  int ede, const char *reason);
+
+#endif /* TW_APP_TRUSTWIRE_H */

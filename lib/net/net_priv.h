@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * lib/net private declarations: the fast-path parsers shared (inlined) by
+ * the module wrappers and by tw_pkt_parse(), and the reply helpers.
+ */
+#ifndef TW_NET_PRIV_H
+#define TW_NET_PRIV_H
+
+#include <string.h>
+
+#include "tw_net.h"
+
+/* One's complement sum of a 20-octet IPv4 header: five 32-bit adds. */
+static inline uint16_t
+net_ipv4_sum20(const uint8_t *h)
+{
+	uint32_t w[5];
+	uint64_t s;
+	uint16_t r;
+
+	memcpy(w, h, sizeof(w));
+	s = (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4];
+	s = (s & 0xffffffffu) + (s >> 32);
+	s = (s & 0xffffffffu) + (s >> 32);
+	r = tw_cksum_fold((uint32_t)s);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	r = (uint16_t)(r << 8 | r >> 8);
+#endif
+	return r;
+}
+
+/* IPv4 multicast (224/4) or limited broadcast: never a source address
+ * (RFC 1122 3.2.1.3), never ours to answer from. */
+static inline int
+net_ipv4_is_group(const uint8_t *a)
+{
+	return (a[0] & 0xf0) == 0xe0 ||
+	       (a[0] == 0xff && a[1] == 0xff && a[2] == 0xff && a[3] == 0xff);
+}
+
+/* The same for either version (IPv6: ff00::/8, RFC 4291 2.7). */
+static inline int
+net_is_group(uint8_t ip_ver, const uint8_t *a)
+{
+	return ip_ver == 4 ? net_ipv4_is_group(a) : a[0] == 0xff;
+}
+
+/* tw_ipv4_parse(), inlined into tw_pkt_parse(). */
+static inline int
+net_ipv4_parse(const uint8_t *p, size_t len, struct tw_ipv4_info *ip,
+	       unsigned flags)
+{
+	size_t hl, tl;
+
+	if (unlikely(len < TW_IPV4_HLEN))
+		return -TW_ETRUNC;
+	if (unlikely((p[0] >> 4) != 4))
+		return -TW_EFORMAT;
+	hl = (size_t)(p[0] & 0x0f) * 4;
+	if (unlikely(hl < TW_IPV4_HLEN))
+		return -TW_EFORMAT;
+	if (unlikely(hl > len))
+		return -TW_ETRUNC;
+	tl = tw_get16(p + 2);
+	if (unlikely(tl < hl))
+		return -TW_EFORMAT;
+	if (unlikely(tl > len))
+		return -TW_ETRUNC;
+	if (!(flags & TW_NET_F_NO_IP_CSUM)) {
+		/* RFC 1071: the sum over a header with a correct checksum
+		 * is all ones. */
+		uint16_t s =
+			likely(hl == TW_IPV4_HLEN)
+				? net_ipv4_sum20(p)
+				: tw_cksum_fold(tw_cksum_partial(p, hl, 0));
+		if (unlikely(s != 0xffff))
+			return -TW_ECSUM;
+	}
+	ip->src = p + 12;
+	ip->dst = p + 16;
+	ip->hdr_len = (uint16_t)hl;
+	ip->total_len = (uint16_t)tl;
+	ip->id = tw_get16(p + 4);
+	ip->frag = tw_get16(p + 6);
+	ip->tos = p[1];
+	ip->ttl = p[8];
+	ip->proto = p[9];
+	/* RFC 1122 3.2.1.3: discard a multicast or broadcast source. */
+	if (unlikely(net_ipv4_is_group(ip->src)))
+		return -TW_EFORMAT;
+	/* RFC 791 3.2: a fragment has MF set or a nonzero offset. */
+	if (unlikely(ip->frag & (TW_IPV4_MF | TW_IPV4_OFFMASK)))
+		return -TW_EFRAG;
+	return 0;
+}
+
+/* Write the MACs, tags and ethertype; returns the length or -ENOSPC /
+ * -EINVAL (no hdr_len needed in @eth). */
+int net_eth_write(uint8_t *p, size_t cap, const uint8_t *dst,
+		  const uint8_t *src, uint16_t ethertype, uint8_t n_tags,
+		  const struct tw_vlan_tag *tags);
+
+/*
+ * Turn the L2 and L3 headers of a received frame around, in place, for a
+ * reply carrying @l4_len octets of upper-layer data that is now at
+ * pkt->l4_off: swap MACs and addresses, drop IPv4 options / IPv6
+ * extension headers (moving the upper layer down), set lengths, TTL,
+ * clear ECN, IPv4 DF and header checksum. Updates pkt->l4_off, l4_len,
+ * frame_len, ttl. The caller has checked the sizes.
+ */
+void net_reply_l3(uint8_t *frame, struct tw_pkt *pkt, uint32_t l4_len,
+		  uint8_t ttl, unsigned flags);
+
+/* ICMPv6 checksum check of the upper layer described by @pkt. */
+int net_icmp6_verify(const uint8_t *frame, const struct tw_pkt *pkt);
+
+#endif /* TW_NET_PRIV_H */
