@@ -18,7 +18,7 @@ tw_crypto_config_init(struct tw_crypto_config *cfg)
 	cfg->max_batch = 64;
 	cfg->arena_size = 256 * 1024;
 	cfg->rsa_min_bits = 1024;
-	cfg->mb_min_burst = 4;
+	cfg->mb_min_burst = 8;
 	cfg->nsec3_max_iterations = 2500;
 }
 

@@ -27,7 +27,7 @@ test_config_defaults(void **state)
 	assert_int_equal(cfg.max_batch, 64);
 	assert_int_equal(cfg.arena_size, 256 * 1024);
 	assert_int_equal(cfg.rsa_min_bits, 1024);
-	assert_int_equal(cfg.mb_min_burst, 4);
+	assert_int_equal(cfg.mb_min_burst, 8);
 	assert_int_equal(cfg.nsec3_max_iterations, 2500);
 }
 
