@@ -104,10 +104,18 @@ struct bkey {
 };
 
 static struct bkey bkeys[] = {
-	{ "RSASHA256-2048", "rsa2048", TW_CRYPTO_ALG_RSASHA256, NULL, { 0 },
+	{ "RSASHA256-2048",
+	  "rsa2048",
+	  TW_CRYPTO_ALG_RSASHA256,
+	  NULL,
+	  { 0 },
 	  0 },
-	{ "ECDSAP256SHA256", "ecdsap256", TW_CRYPTO_ALG_ECDSAP256SHA256, NULL,
-	  { 0 }, 0 },
+	{ "ECDSAP256SHA256",
+	  "ecdsap256",
+	  TW_CRYPTO_ALG_ECDSAP256SHA256,
+	  NULL,
+	  { 0 },
+	  0 },
 	{ "ED25519", "ed25519", TW_CRYPTO_ALG_ED25519, NULL, { 0 }, 0 },
 };
 
@@ -122,7 +130,8 @@ key_gen(struct bkey *k)
 
 		k->pkey = EVP_RSA_gen(2048);
 		if (k->pkey == NULL ||
-		    !EVP_PKEY_get_bn_param(k->pkey, OSSL_PKEY_PARAM_RSA_N, &n) ||
+		    !EVP_PKEY_get_bn_param(k->pkey, OSSL_PKEY_PARAM_RSA_N,
+					   &n) ||
 		    !EVP_PKEY_get_bn_param(k->pkey, OSSL_PKEY_PARAM_RSA_E, &e))
 			die("RSA key");
 		el = BN_num_bytes(e); /* RFC 3110 2 */
@@ -293,8 +302,8 @@ run_bare(void *arg)
 				ok &= EVP_DigestVerify(mc, p->sig[i], 64,
 						       p->msg[i], MSG_LEN) == 1;
 			else if (k->alg == TW_CRYPTO_ALG_RSASHA256)
-				ok &= EVP_PKEY_verify(pc, p->sig[i], 256,
-						      dg[i], 32) == 1;
+				ok &= EVP_PKEY_verify(pc, p->sig[i], 256, dg[i],
+						      32) == 1;
 			else
 				ok &= EVP_PKEY_verify(pc, p->der[i],
 						      p->der_len[i], dg[i],
@@ -334,8 +343,8 @@ openssl_speed_once(double verify_s[N_ALGS])
 		if (sscanf(line, "+F2:%u:%u:%lf:%lf", &k, &bits, &s, &v) == 4 &&
 		    bits == 2048)
 			verify_s[0] = v;
-		else if (sscanf(line, "+F4:%u:%u:%lf:%lf", &k, &bits, &s,
-				&v) == 4 &&
+		else if (sscanf(line, "+F4:%u:%u:%lf:%lf", &k, &bits, &s, &v) ==
+				 4 &&
 			 bits == 256)
 			verify_s[1] = v;
 		else if (sscanf(line, "+F6:%u:%u:%31[^:]:%lf:%lf", &k, &bits,
@@ -376,7 +385,10 @@ struct hrun {
 
 static uint8_t names[BURST][64];
 static uint8_t salt[8];
-static uint8_t owner[] = "\x07" "example" "\x03" "com";
+static uint8_t owner[] = "\x07"
+			 "example"
+			 "\x03"
+			 "com";
 static uint8_t rdata[4 + 260];
 static uint8_t hmsg[BURST][MSG_LEN];
 static struct tw_crypto_iov hiov[BURST];
@@ -497,10 +509,11 @@ main(int argc, char **argv)
 			opt_no_speed = 1;
 			break;
 		default:
-			fprintf(stderr, "usage: %s [-t seconds] [-T hash-seconds] "
-					"[-r repeats] "
-					"[-s openssl-seconds] [-S openssl-runs] "
-					"[-n]\n",
+			fprintf(stderr,
+				"usage: %s [-t seconds] [-T hash-seconds] "
+				"[-r repeats] "
+				"[-s openssl-seconds] [-S openssl-runs] "
+				"[-n]\n",
 				argv[0]);
 			return 2;
 		}
@@ -590,8 +603,8 @@ main(int argc, char **argv)
 	       "| gain |\n");
 	printf("|-----------------|-----------:|-----------:|------:|\n");
 	for (size_t a = 0; a < N_ALGS; a++) {
-		enum tw_crypto_path p = ctx[0] ? TW_CRYPTO_PATH_MB
-					       : TW_CRYPTO_PATH_SCALAR;
+		enum tw_crypto_path p =
+			ctx[0] ? TW_CRYPTO_PATH_MB : TW_CRYPTO_PATH_SCALAR;
 		struct tw_crypto_ctx *c0 = make_ctx(p, 0, 8);
 		struct tw_crypto_ctx *c1 = make_ctx(p, 65536, 8);
 		struct vrun v0 = { c0, &pools[a], REPEAT_N, 0 };
@@ -659,7 +672,8 @@ main(int argc, char **argv)
 					h.ds_type = rows[r].ds;
 					ns[p] = median(run_hash, &h);
 				}
-				printf("| %s | %u | %.0f | %.0f | %.0f | %.2f |\n",
+				printf("| %s | %u | %.0f | %.0f | %.0f | %.2f "
+				       "|\n",
 				       rows[r].what, batches[b], ns[0], ns[1],
 				       ns[2], ns[0] > 0 ? ns[2] / ns[0] : 0);
 			}
