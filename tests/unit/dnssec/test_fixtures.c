@@ -9,12 +9,11 @@
  * line must give exactly its status and EDE at the fixed time
  * 2026-06-01 (HX_NOW).
  *
- * The manifest follows Unbound 1.17 on NSEC3 iterations (insecure above
- * 150). Our default is 50 (RFC 9276 3.2, as BIND, PowerDNS Recursor and
- * Knot Resolver): with the defaults the iter51.test. rows expect what
- * the iter151.test. rows do (insecure, EDE 27 wherever an NSEC3 proof is
- * needed); a second pass with the limit at 150 checks the manifest as
- * written.
+ * The manifest uses our default NSEC3 iteration limit, 50 (RFC 9276
+ * 3.2, as BIND, PowerDNS Recursor and Knot Resolver): iter51.test.
+ * answers that need an NSEC3 proof are insecure with EDE 27. A second
+ * pass with the limit at 150 (Unbound 1.17's) expects iter51.test. to
+ * behave like iter1.test.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -138,7 +137,8 @@ make_ctx(uint32_t iter_limit)
 	return ctx;
 }
 
-/* Expected result, with the iter51 rule described above. */
+/* Expected result: the manifest, except with the iteration limit raised
+ * to 150, where iter51.test. behaves like iter1.test. */
 static void
 expected(const struct mrow *r, uint32_t iter_limit, int *status, int *ede)
 {
@@ -146,10 +146,10 @@ expected(const struct mrow *r, uint32_t iter_limit, int *status, int *ede)
 
 	*status = r->status;
 	*ede = r->ede;
-	if (iter_limit >= 51 || !p)
+	if (iter_limit < 51 || !p)
 		return;
 	for (size_t i = 0; i < n_rows; i++) {
-		const char *q = strstr(rows[i].qname, "iter151.test.");
+		const char *q = strstr(rows[i].qname, "iter1.test.");
 
 		if (q && strcmp(rows[i].qtype, r->qtype) == 0 &&
 		    (size_t)(q - rows[i].qname) == (size_t)(p - r->qname) &&
