@@ -479,6 +479,8 @@ struct tw_val {
 	uint16_t nsec3_hashes;
 	uint16_t fetches;
 	bool limit_hit;
+	int scratch_ede;
+	char scratch_reason[TW_DNSSEC_REASON_MAX];
 	struct tw_dnssec_result res;
 };
 
