@@ -306,14 +306,16 @@ apply_verdict(struct tw_val *v, struct dv_vtask *t)
 int
 dv_verify(struct tw_val *v, struct dv_vtask *t, size_t n)
 {
-	struct tw_crypto_job *jobs;
+	struct tw_crypto_job local[8], *jobs = local;
 	int rc = 0;
 
 	if (n == 0)
 		return 0;
-	jobs = tw_malloc(n * sizeof(*jobs));
-	if (!jobs)
-		return -ENOMEM;
+	if (n > TW_ARRAY_SIZE(local)) {
+		jobs = tw_malloc(n * sizeof(*jobs));
+		if (!jobs)
+			return -ENOMEM;
+	}
 	for (size_t i = 0; i < n; i++) {
 		t[i].status = 0;
 		t[i].wc_labels = 0xff;
@@ -352,6 +354,7 @@ out:
 		t[i].buf = NULL;
 		t[i].in_flight = false;
 	}
-	tw_free(jobs);
+	if (jobs != local)
+		tw_free(jobs);
 	return rc;
 }
