@@ -16,8 +16,9 @@
  * on the message (EdDSA) -- what `openssl speed` times.
  *
  * Target (issue 3): validation <= 110% of the bare operation.
- * Times are this thread's CPU time; figures are the median of -r runs of
- * -t seconds. Not a test: it prints figures, fails only on a wrong
+ * Times are this thread's CPU time; each of -r rounds (default 5) times
+ * the three for -t seconds each (default 0.5); printed: the median times
+ * and the median of the per-round ratios. Not a test: it prints figures, fails only on a wrong
  * verdict. usage: tw-bench-dnssec [-t seconds] [-r runs] [-a 8|13|15]
  */
 #include <getopt.h>
@@ -218,24 +219,25 @@ dcmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* ns per operation, median over runs. */
+/* ns per operation over about opt_secs. */
 static double
-measure(void (*fn)(void *, unsigned), void *arg)
+measure_once(void (*fn)(void *, unsigned), void *arg)
 {
-	double r[32];
+	double t0 = cpu_now(), t;
+	unsigned n = 0;
 
-	for (int i = 0; i < opt_runs; i++) {
-		double t0 = cpu_now(), t;
-		unsigned n = 0;
+	do {
+		fn(arg, n % POOL);
+		n++;
+	} while ((t = cpu_now() - t0) < opt_secs);
+	return t * 1e9 / n;
+}
 
-		do {
-			fn(arg, n % POOL);
-			n++;
-		} while ((t = cpu_now() - t0) < opt_secs);
-		r[i] = t * 1e9 / n;
-	}
-	qsort(r, (size_t)opt_runs, sizeof(r[0]), dcmp);
-	return r[opt_runs / 2];
+static double
+median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(v[0]), dcmp);
+	return v[n / 2];
 }
 
 struct run {
@@ -383,17 +385,30 @@ bench(uint8_t alg, const char *name)
 					r.pctx, RSA_PKCS1_PADDING) != 1)
 			die("bare padding");
 	}
-	/* interleaved, twice: bare, lib/crypto, validation */
-	t_bare = measure(one_bare, &r);
-	t_cry = measure(one_crypto, &r);
-	t_val = measure(one_validation, &r);
-	t_bare = (t_bare + measure(one_bare, &r)) / 2;
-	t_cry = (t_cry + measure(one_crypto, &r)) / 2;
-	t_val = (t_val + measure(one_validation, &r)) / 2;
-	printf("%-16s bare %7.0f ns  lib/crypto job %7.0f ns (%5.1f%%)  "
-	       "validation %7.0f ns (%5.1f%%)  %.0f/s\n",
-	       name, t_bare, t_cry, 100.0 * t_cry / t_bare, t_val,
-	       100.0 * t_val / t_bare, 1e9 / t_val);
+	/*
+	 * Rounds of bare, lib/crypto, validation back to back: the ratio of
+	 * each round, then the median, so that a noisy machine (CPU
+	 * frequency, neighbours) shifts both sides of a ratio alike.
+	 */
+	{
+		double b[32], c[32], v2[32], rc[32], rv[32];
+
+		for (int i = 0; i < opt_runs; i++) {
+			b[i] = measure_once(one_bare, &r);
+			c[i] = measure_once(one_crypto, &r);
+			v2[i] = measure_once(one_validation, &r);
+			rc[i] = c[i] / b[i];
+			rv[i] = v2[i] / b[i];
+		}
+		t_bare = median(b, opt_runs);
+		t_cry = median(c, opt_runs);
+		t_val = median(v2, opt_runs);
+		printf("%-16s bare %7.0f ns  lib/crypto job %7.0f ns (%5.1f%%) "
+		       " "
+		       "validation %7.0f ns (%5.1f%%)  %.0f/s\n",
+		       name, t_bare, t_cry, 100.0 * median(rc, opt_runs), t_val,
+		       100.0 * median(rv, opt_runs), 1e9 / t_val);
+	}
 	{
 		struct tw_crypto_stats st;
 
