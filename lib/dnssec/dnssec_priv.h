@@ -242,6 +242,7 @@ extern const size_t dv_alg_table_len;
 /** Verification of one RRset against a set of candidate keys. */
 struct dv_vtask {
 	/* in */
+	struct tw_val *v; /* the validation it counts against (limits) */
 	struct dv_msg *dm;
 	struct dv_rrset *set;
 	const uint8_t *zone;	   /* the signer the RRSIGs must name */
@@ -270,7 +271,9 @@ struct dv_vtask {
 struct tw_val;
 
 /* Run the signature rounds of n tasks to completion (each task: first
- * valid RRSIG wins). 0 or -ENOMEM. */
+ * valid RRSIG wins). Tasks without a validation of their own count
+ * against v; tasks of several validations (of one context) may be mixed:
+ * each round is one lib/crypto burst. 0 or -ENOMEM. */
 int dv_verify(struct tw_val *v, struct dv_vtask *t, size_t n);
 /* EDE and reason for a failed task. */
 int dv_fail_ede(uint32_t fail, const char **why);

@@ -388,6 +388,35 @@ int tw_val_start(struct tw_dnssec_ctx *ctx, const uint8_t *resp, size_t len,
 		 const uint8_t *qname, uint16_t qtype, uint32_t now,
 		 struct tw_val **vp);
 
+/** One response for tw_val_start_burst(). */
+struct tw_val_in {
+	const uint8_t *resp; /**< the upstream response (copied) */
+	size_t len;
+	const uint8_t *qname; /**< its question's name (wire) */
+	uint16_t qtype;	      /**< its question's type */
+};
+
+/**
+ * Start several validations at once (the validator lcore's RX burst):
+ * the same as tw_val_start() for each response, except that the
+ * signature checks of every response that needs no fetch (the zone keys
+ * are cached) run together, one lib/crypto burst per round, so that the
+ * multi-buffer hashing lanes fill across responses. The others come back
+ * with TW_VAL_NEED and continue one by one with tw_val_provide().
+ *
+ * @param ctx   The context.
+ * @param in    n responses.
+ * @param n     How many.
+ * @param now   Current time.
+ * @param vals  Receives n validations (NULL where rcs[i] < 0); free each.
+ * @param rcs   Receives n return codes, as tw_val_start() returns them.
+ * @return The number of validations made (non-NULL vals[i]); 0 for NULL
+ *   arguments.
+ */
+unsigned int tw_val_start_burst(struct tw_dnssec_ctx *ctx,
+				const struct tw_val_in *in, unsigned int n,
+				uint32_t now, struct tw_val **vals, int *rcs);
+
 /**
  * The pending request after TW_VAL_NEED.
  *

@@ -321,6 +321,80 @@ test_any_and_extra(void **state)
 	expect(m, TW_DNSSEC_BOGUS, TW_EDE_DNSSEC_BOGUS);
 }
 
+/* tw_val_start_burst(): the same verdicts as one by one; responses whose
+ * keys are cached are done at once, the others ask. */
+static void
+test_burst(void **state)
+{
+	struct tw_dnssec_ctx *ctx = ctx_new();
+	struct ts_msg *m[5];
+	struct tw_val_in in[6];
+	struct tw_val *v[6];
+	struct tw_dnssec_result res;
+	int rcs[6];
+
+	(void)state;
+	m[0] = ts_msg_new("www.example.", TW_DNS_T_A, 0);
+	add_signed_a(m[0], "www.example.", &ex);
+	m[1] = ts_msg_new("cname.example.", TW_DNS_T_A, 0);
+	add_signed_name(m[1], "cname.example.", TW_DNS_T_CNAME, "www.other.",
+			&ex);
+	add_signed_a(m[1], "www.other.", &ot);
+	m[2] = ts_msg_new("www.example.", TW_DNS_T_A, 0); /* tampered */
+	add_signed_a(m[2], "www.example.", &ex);
+	m[2]->rr[0][0].rdata[3] ^= 1;
+	m[3] = ts_msg_new("www.bad.", TW_DNS_T_A, 0); /* needs a fetch */
+	add_signed_a(m[3], "www.bad.", &bd);
+	m[4] = ts_msg_new("www.example.", TW_DNS_T_A, 0);
+	add_signed_a(m[4], "www.example.", &ex);
+	/* warm the keys of example. and other. */
+	assert_int_equal(ts_validate(ctx, m[1], &w, HX_NOW, &res, NULL), 0);
+	assert_int_equal(res.status, TW_DNSSEC_SECURE);
+	for (int i = 0; i < 5; i++) {
+		ts_msg_wire(m[i]);
+		in[i].resp = m[i]->wire;
+		in[i].len = m[i]->len;
+		in[i].qname = m[i]->qname;
+		in[i].qtype = m[i]->qtype;
+	}
+	/* a malformed one among them */
+	in[5] = in[0];
+	in[5].len = 5;
+	assert_int_equal(tw_val_start_burst(ctx, in, 6, HX_NOW, v, rcs), 5);
+	assert_int_equal(rcs[0], TW_VAL_DONE);
+	assert_int_equal(tw_val_result(v[0])->status, TW_DNSSEC_SECURE);
+	assert_int_equal(rcs[1], TW_VAL_DONE);
+	assert_int_equal(tw_val_result(v[1])->status, TW_DNSSEC_SECURE);
+	assert_int_equal(tw_val_sig_jobs(v[1]), 2);
+	assert_int_equal(rcs[2], TW_VAL_DONE);
+	assert_int_equal(tw_val_result(v[2])->status, TW_DNSSEC_BOGUS);
+	assert_int_equal(tw_val_result(v[2])->ede, TW_EDE_DNSSEC_BOGUS);
+	assert_int_equal(rcs[3], TW_VAL_NEED);
+	assert_non_null(tw_val_need(v[3]));
+	assert_int_equal(rcs[4], TW_VAL_DONE);
+	assert_int_equal(tw_val_result(v[4])->status, TW_DNSSEC_SECURE);
+	assert_true(rcs[5] < 0);
+	assert_null(v[5]);
+	/* the one that asked goes on alone */
+	{
+		struct hx_answer a;
+
+		assert_int_equal(ts_world_resolve(&w, tw_val_need(v[3])->name,
+						  tw_val_need(v[3])->qtype, &a),
+				 0);
+		assert_int_equal(tw_val_provide(v[3], a.wire, a.len),
+				 TW_VAL_DONE);
+		free(a.wire);
+		assert_int_equal(tw_val_result(v[3])->status, TW_DNSSEC_BOGUS);
+	}
+	for (int i = 0; i < 6; i++)
+		tw_val_free(v[i]);
+	assert_int_equal(tw_val_start_burst(NULL, in, 1, HX_NOW, v, rcs), 0);
+	for (int i = 0; i < 5; i++)
+		free(m[i]);
+	tw_dnssec_ctx_destroy(ctx);
+}
+
 /* ---- Allocation failures ---------------------------------------------- */
 
 static long live, budget = -1;
@@ -431,6 +505,7 @@ main(void)
 		cmocka_unit_test(test_unvalidatable),
 		cmocka_unit_test(test_chains),
 		cmocka_unit_test(test_any_and_extra),
+		cmocka_unit_test(test_burst),
 		cmocka_unit_test(test_alloc_failures),
 	};
 
