@@ -317,6 +317,15 @@ int tw_dnssec_anchor_add_file(struct tw_dnssec_ctx *ctx, const char *path,
 			      unsigned *err_line);
 
 /**
+ * Read the default anchors, TW_DNSSEC_ROOT_KEY_FILE (Debian's
+ * dns-root-data): tw_dnssec_anchor_add_file() on it. Contexts start with
+ * no anchor: a caller wanting the root's calls this once.
+ *
+ * @return as tw_dnssec_anchor_add_file().
+ */
+int tw_dnssec_anchor_add_default(struct tw_dnssec_ctx *ctx);
+
+/**
  * Number of anchor RRs loaded.
  *
  * @param ctx  The context.
