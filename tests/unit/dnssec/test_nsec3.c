@@ -236,6 +236,67 @@ test_iterations(void **state)
 	}
 }
 
+/* A ring over apex, www and an unsigned delegation sub (NS, no DS). */
+static struct ts_msg *
+denial_cut(const char *qname, uint16_t qtype, uint8_t rcode)
+{
+	static const char *const names[3] = { "n3.example.", "www.n3.example.",
+					      "sub.n3.example." };
+	static const uint16_t types[3][8] = {
+		{ TW_DNS_T_NS, TW_DNS_T_SOA, TW_DNS_T_RRSIG, TW_DNS_T_DNSKEY,
+		  TW_DNS_T_NSEC3PARAM, 0 },
+		{ TW_DNS_T_A, TW_DNS_T_RRSIG, 0 },
+		{ TW_DNS_T_NS, 0 },
+	};
+	struct ts_msg *m = ts_msg_new(qname, qtype, rcode);
+	uint8_t h[3][20];
+	int ord[3] = { 0, 1, 2 };
+
+	ts_add_soa(m, 1, "n3.example.");
+	ts_sign(m, 1, "n3.example.", TW_DNS_T_SOA, &z.zsk, "n3.example.",
+		TS_INC, TS_EXP, NULL);
+	for (int i = 0; i < 3; i++)
+		ts_nsec3_hash(names[i], 0, NULL, 0, h[i]);
+	for (int i = 0; i < 3; i++)
+		for (int j = i + 1; j < 3; j++)
+			if (memcmp(h[ord[j]], h[ord[i]], 20) < 0) {
+				int x = ord[i];
+
+				ord[i] = ord[j];
+				ord[j] = x;
+			}
+	for (int i = 0; i < 3; i++) {
+		struct ts_rr *r = ts_add_nsec3(m, 1, "n3.example.", h[ord[i]],
+					       h[ord[(i + 1) % 3]], 0, 0, NULL,
+					       0, types[ord[i]]);
+		uint8_t own[TW_DNS_NAME_MAX];
+
+		memcpy(own, r->owner, tw_dns_name_len(r->owner));
+		ts_sign_wire(m, 1, own, TW_DNS_T_NSEC3, &z.zsk, "n3.example.",
+			     TS_INC, TS_EXP, NULL);
+	}
+	return m;
+}
+
+/* RFC 6840 4.1: the parent's NSEC3 at a delegation denies its DS, and
+ * nothing at or below the cut. */
+static void
+test_cut(void **state)
+{
+	(void)state;
+	expect(denial_cut("sub.n3.example.", TW_DNS_T_DS, 0), 50, 65535,
+	       TW_DNSSEC_SECURE, TW_EDE_NONE);
+	expect(denial_cut("sub.n3.example.", TW_DNS_T_A, 0), 50, 65535,
+	       TW_DNSSEC_BOGUS, TW_EDE_NSEC_MISSING);
+	expect(denial_cut("x.sub.n3.example.", TW_DNS_T_A, 3), 50, 65535,
+	       TW_DNSSEC_BOGUS, TW_EDE_NSEC_MISSING);
+	expect(denial_cut("x.sub.n3.example.", TW_DNS_T_A, 0), 50, 65535,
+	       TW_DNSSEC_BOGUS, TW_EDE_NSEC_MISSING);
+	/* a name of the zone itself still works with this ring */
+	expect(denial_cut("nx.n3.example.", TW_DNS_T_A, 3), 50, 65535,
+	       TW_DNSSEC_SECURE, TW_EDE_NONE);
+}
+
 int
 main(void)
 {
@@ -243,6 +304,7 @@ main(void)
 		cmocka_unit_test(test_b32hex),
 		cmocka_unit_test(test_proofs),
 		cmocka_unit_test(test_iterations),
+		cmocka_unit_test(test_cut),
 	};
 
 	return cmocka_run_group_tests_name("dnssec/nsec3", tests, setup,
