@@ -246,8 +246,11 @@ struct tw_dns_msg {
  *   -TW_ENAMELEN a name longer than 255 octets;
  *   -TW_EOPT    OPT twice, OPT outside the additional section, OPT owner
  *               not root, or malformed options;
- *   -TW_EFORMAT QDCOUNT > 1;
- *   -TW_ERDATA  rdata shorter than its type's fixed part.
+ *   -TW_EFORMAT QDCOUNT > 1, or @p len > TW_DNS_MSG_MAX;
+ *   -TW_ERDATA  rdata malformed for its type: shorter than its fixed
+ *               part, names or fields not filling it exactly, a
+ *               compressed RRSIG signer / NSEC next name, a bad NSEC
+ *               type bitmap (A/AAAA are size-checked in class IN only).
  */
 int tw_dns_parse(struct tw_dns_msg *m, const uint8_t *pkt, size_t len);
 
@@ -447,7 +450,10 @@ bool tw_dns_bitmap_has(const uint8_t *bitmap, size_t len, uint16_t type);
  */
 int tw_dns_rr_soa(const struct tw_dns_msg *m, const struct tw_dns_rr *rr,
 		  struct tw_dns_soa *out);
-/** Target of NS, CNAME, DNAME or PTR, expanded into @p out. */
+/**
+ * Target of NS, CNAME, DNAME or PTR, expanded into @p out.
+ * @return 0; -TW_ERDATA for another type or a name not filling the rdata.
+ */
 int tw_dns_rr_target(const struct tw_dns_msg *m, const struct tw_dns_rr *rr,
 		     uint8_t out[TW_DNS_NAME_MAX]);
 /** Owner name of @p rr, expanded. @return its length or an error. */
