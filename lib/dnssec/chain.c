@@ -450,6 +450,8 @@ denial_collect(struct tw_val *v, struct dv_msg *dm, const struct dv_entry *K,
 	}
 	rc = dv_verify(v, t, nt);
 	for (size_t i = 0; rc == 0 && i < nt; i++) {
+		if (t[i].status == TW_DNSSEC_INDETERMINATE)
+			*fail |= DV_F_ERROR;
 		if (t[i].status != TW_DNSSEC_SECURE) {
 			*fail |= t[i].fail ? t[i].fail : DV_F_CRYPTO;
 			continue;
@@ -593,6 +595,13 @@ process_ds(struct tw_val *v, struct dv_zone *z, struct dv_entry *K,
 		if (f == DV_DS_NOCUT && dm.rcode == TW_DNS_RCODE_NXDOMAIN) {
 			f = DV_DS_NONE;
 			why = "NXDOMAIN for a name that exists";
+		}
+		if (f == DV_DS_NONE && (fail & DV_F_ERROR)) {
+			/* a denial RRset could not be checked: not bogus */
+			zone_decide(z, TW_DNSSEC_INDETERMINATE,
+				    TW_EDE_DNSSEC_INDETERMINATE,
+				    "could not check a DS denial");
+			goto out;
 		}
 		switch (f) {
 		case DV_DS_NOCUT:

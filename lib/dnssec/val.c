@@ -612,6 +612,24 @@ denial_of_zone(struct tw_val *v, int zi, struct dv_nsec *ns, size_t *n_ns,
 	}
 }
 
+/* Whether an authority RRset of zone zi could not be checked. */
+static bool
+denial_unchecked(const struct tw_val *v, int zi)
+{
+	const uint8_t *zone = v->zones[zi].keys->name;
+
+	for (int i = 0; i < v->n_items; i++) {
+		const struct dv_item *it = &v->items[i];
+
+		if (it->role == DV_R_AUTH &&
+		    it->status == TW_DNSSEC_INDETERMINATE && it->zone >= 0 &&
+		    v->zones[it->zone].keys &&
+		    tw_dns_name_eq(v->zones[it->zone].keys->name, zone))
+			return true;
+	}
+	return false;
+}
+
 /* Map a proof outcome onto an item-like verdict. */
 static void
 proof_verdict(enum dv_proof p, const char *why, uint8_t *status, int *ede,
@@ -648,7 +666,7 @@ proof_verdict(enum dv_proof p, const char *why, uint8_t *status, int *ede,
 	case DV_PROOF_ERROR:
 		*status = TW_DNSSEC_INDETERMINATE;
 		*ede = TW_EDE_DNSSEC_INDETERMINATE;
-		*out_why = "could not compute an NSEC3 hash";
+		*out_why = "could not check the denial";
 		return;
 	case DV_PROOF_FAIL:
 		break;
@@ -685,6 +703,8 @@ prove_wildcard(struct tw_val *v, struct dv_item *it, struct dv_nsec *ns,
 	if (p != DV_PROOF_OK && n_n3)
 		p = dv_nsec3_wildcard(v, n3, n_n3, s->owner, it->wc_labels,
 				      v->zones[it->zone].keys->name, &why);
+	if (p == DV_PROOF_FAIL && denial_unchecked(v, it->zone))
+		p = DV_PROOF_ERROR; /* could not check is not bogus */
 	proof_verdict(p, why, &it->status, &it->ede, &it->why, n_ns + n_n3);
 	if (it->status == TW_DNSSEC_SECURE)
 		it->ttl_cap = ttl;
@@ -743,6 +763,8 @@ prove_denial(struct tw_val *v, struct proof_out *o, struct dv_nsec *ns,
 			p = dv_nsec3_nodata(v, n3, n_n3, v->final, v->qtype,
 					    z->keys->name, &why);
 	}
+	if (p == DV_PROOF_FAIL && denial_unchecked(v, v->neg_zone))
+		p = DV_PROOF_ERROR; /* could not check is not bogus */
 	proof_verdict(p, why, &o->status, &o->ede, &o->why, n_ns + n_n3);
 	if (p == DV_PROOF_FAIL && n_ns + n_n3 == 0 && unsigned_auth) {
 		o->ede = TW_EDE_RRSIGS_MISSING;

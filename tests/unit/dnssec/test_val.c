@@ -446,16 +446,12 @@ f_free(void *p, void *c)
 }
 
 static void
-test_alloc_failures(void **state)
+alloc_sweep(struct ts_msg *m)
 {
 	struct tw_alloc_hooks h = { f_malloc, f_calloc, f_realloc, f_free,
 				    NULL };
-	struct ts_msg *m = ts_msg_new("cname.example.", TW_DNS_T_A, 0);
 	int k, secure = 0, failed = 0;
 
-	(void)state;
-	add_signed_name(m, "cname.example.", TW_DNS_T_CNAME, "www.other.", &ex);
-	add_signed_a(m, "www.other.", &ot);
 	ts_msg_wire(m);
 	tw_alloc_set_hooks(&h);
 	for (k = 0; k < 2000; k++) {
@@ -494,6 +490,30 @@ test_alloc_failures(void **state)
 	       failed, k);
 	assert_true(failed > 10);
 	assert_true(secure >= 1);
+}
+
+static void
+test_alloc_failures(void **state)
+{
+	struct ts_msg *m = ts_msg_new("cname.example.", TW_DNS_T_A, 0);
+
+	(void)state;
+	add_signed_name(m, "cname.example.", TW_DNS_T_CNAME, "www.other.", &ex);
+	add_signed_a(m, "www.other.", &ot);
+	alloc_sweep(m);
+	free(m);
+	/* a denial: NXDOMAIN proven by one NSEC (name and wildcard) */
+	m = ts_msg_new("nx.example.", TW_DNS_T_A, TW_DNS_RCODE_NXDOMAIN);
+	ts_add_soa(m, 1, "example.");
+	ts_sign(m, 1, "example.", TW_DNS_T_SOA, &ex.zsk, "example.", TS_INC,
+		TS_EXP, NULL);
+	ts_add_nsec(m, 1, "example.", "www.example.",
+		    (const uint16_t[]){ TW_DNS_T_NS, TW_DNS_T_SOA,
+					TW_DNS_T_RRSIG, TW_DNS_T_NSEC,
+					TW_DNS_T_DNSKEY, 0 });
+	ts_sign(m, 1, "example.", TW_DNS_T_NSEC, &ex.zsk, "example.", TS_INC,
+		TS_EXP, NULL);
+	alloc_sweep(m);
 	free(m);
 }
 
