@@ -390,8 +390,10 @@ struct tw_val_request {
  * @param vp     Receives the validation (also when DONE; free it).
  * @return TW_VAL_DONE or TW_VAL_NEED; negative on failure, *vp then
  *   NULL: -EINVAL (NULL argument); -ENOMEM; -TW_EFORMAT (not a
- *   response, QDCOUNT != 1, or the question differs from qname/qtype);
- *   the errors of tw_dns_parse() for a malformed message.
+ *   response, QDCOUNT != 1, the question differs from qname/qtype, or
+ *   longer than 65535 octets); the errors of tw_dns_parse() for a
+ *   malformed message. Exception: -ENOMEM met after the validation was
+ *   made leaves *vp set, DONE and INDETERMINATE with EDE 5 (free it).
  */
 int tw_val_start(struct tw_dnssec_ctx *ctx, const uint8_t *resp, size_t len,
 		 const uint8_t *qname, uint16_t qtype, uint32_t now,
