@@ -19,8 +19,9 @@
  *                        [-s openssl-seconds] [-S openssl-runs]
  *                        [-n (skip openssl speed)]
  * Times are this thread's CPU time (see now()); figures are medians of
- * -r runs (default 5) of -t seconds (default 0.5; hashing -T, 0.2), openssl
- * speed the best of -S runs (default 1) of -s seconds (default 3) each.
+ * -r runs (default 5) of -t seconds (default 0.5; hashing -T, 0.2); openssl
+ * speed (-seconds -s, default 3) runs -S times (default 3) per algorithm,
+ * interleaved with ours, median too.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -47,7 +48,7 @@ static double opt_secs = 0.5;
 static double opt_hash_secs = 0.2;
 static int opt_reps = 5;
 static int opt_speed_secs = 3;
-static int opt_speed_reps = 1;
+static int opt_speed_reps = 3;
 static int opt_no_speed;
 
 /*
@@ -319,55 +320,39 @@ run_bare(void *arg)
 	return (double)count / t;
 }
 
-/* `openssl speed -mr`: +F2 (RSA), +F4 (ECDSA), +F6 (EdDSA) lines. */
-static void
-openssl_speed_once(double verify_s[N_ALGS])
+/*
+ * `openssl speed -mr -seconds N <alg>` for one algorithm: verify/s from the
+ * +F2 (RSA), +F4 (ECDSA) or +F6 (EdDSA) line; 0 if it cannot be run.
+ */
+static double
+openssl_speed(const struct bkey *k)
 {
 	char cmd[256], line[512];
+	double verify_s = 0;
 	FILE *f;
 
-	for (size_t a = 0; a < N_ALGS; a++)
-		verify_s[a] = 0;
 	snprintf(cmd, sizeof(cmd),
-		 "openssl speed -mr -seconds %d rsa2048 ecdsap256 ed25519 "
-		 "2>/dev/null",
-		 opt_speed_secs);
+		 "openssl speed -mr -seconds %d %s 2>/dev/null", opt_speed_secs,
+		 k->speed_arg);
 	f = popen(cmd, "r");
 	if (f == NULL)
-		return;
+		return 0;
 	while (fgets(line, sizeof(line), f) != NULL) {
-		unsigned int k, bits;
+		unsigned int i, bits;
 		double s, v;
 		char name[32];
 
-		if (sscanf(line, "+F2:%u:%u:%lf:%lf", &k, &bits, &s, &v) == 4 &&
-		    bits == 2048)
-			verify_s[0] = v;
-		else if (sscanf(line, "+F4:%u:%u:%lf:%lf", &k, &bits, &s, &v) ==
-				 4 &&
-			 bits == 256)
-			verify_s[1] = v;
-		else if (sscanf(line, "+F6:%u:%u:%31[^:]:%lf:%lf", &k, &bits,
-				name, &s, &v) == 5 &&
-			 strcmp(name, "Ed25519") == 0)
-			verify_s[2] = v;
+		if ((sscanf(line, "+F2:%u:%u:%lf:%lf", &i, &bits, &s, &v) ==
+			     4 ||
+		     sscanf(line, "+F4:%u:%u:%lf:%lf", &i, &bits, &s, &v) ==
+			     4 ||
+		     sscanf(line, "+F6:%u:%u:%31[^:]:%lf:%lf", &i, &bits, name,
+			    &s, &v) == 5) &&
+		    v > 0)
+			verify_s = v;
 	}
 	pclose(f);
-}
-
-/* The best of opt_speed_reps runs (interference only slows it down). */
-static void
-openssl_speed(double verify_s[N_ALGS])
-{
-	double v[N_ALGS];
-
-	for (size_t a = 0; a < N_ALGS; a++)
-		verify_s[a] = 0;
-	for (int r = 0; r < opt_speed_reps && !opt_no_speed; r++) {
-		openssl_speed_once(v);
-		for (size_t a = 0; a < N_ALGS; a++)
-			verify_s[a] = TW_MAX(verify_s[a], v[a]);
-	}
+	return verify_s;
 }
 
 /* ---- 3. hashing ---- */
@@ -518,6 +503,7 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (opt_secs <= 0 || opt_hash_secs <= 0 || opt_reps < 1 ||
 	    opt_speed_reps < 1)
 		die("bad options");
@@ -536,8 +522,8 @@ main(int argc, char **argv)
 	       ctx[0] ? tw_crypto_describe(ctx[0]) : "n/a");
 	printf("scalar path: %s\n", tw_crypto_describe(ctx[1]));
 	printf("each figure: median of %d runs of %.1f s (hashing %.1f s) of "
-	       "thread CPU time; openssl speed: best of %d run(s) of -seconds "
-	       "%d\n\n",
+	       "thread CPU time; openssl speed: median of %d run(s) of "
+	       "-seconds %d, interleaved\n\n",
 	       opt_reps, opt_secs, opt_hash_secs, opt_speed_reps,
 	       opt_speed_secs);
 
@@ -547,14 +533,19 @@ main(int argc, char **argv)
 	}
 
 	/*
-	 * 1. distinct signatures: bare, batch and scalar runs interleaved,
-	 * so that whatever else the machine does hits all three alike.
+	 * 1. distinct signatures: openssl speed, bare, batch and scalar runs
+	 * interleaved, so that whatever else the machine does (its two CPUs
+	 * may be hyperthreads of one core) hits them all alike; medians.
 	 */
 	for (size_t a = 0; a < N_ALGS; a++) {
-		double r[3][16];
-		int n = TW_MIN(opt_reps, 16);
+		double r[4][16];
+		int n = TW_MIN(opt_reps, 16), ns = 0;
 
 		for (int i = 0; i < n; i++) {
+			if (i < opt_speed_reps && !opt_no_speed) {
+				r[3][ns] = openssl_speed(&bkeys[a]);
+				ns += r[3][ns] > 0;
+			}
 			r[0][i] = run_bare(&pools[a]);
 			for (int p = 0; p < MAX_PATHS; p++) {
 				struct vrun v = { ctx[p], &pools[a], POOL, 1 };
@@ -564,11 +555,12 @@ main(int argc, char **argv)
 		}
 		for (int k = 0; k < 3; k++)
 			qsort(r[k], (size_t)n, sizeof(r[k][0]), cmp_double);
+		qsort(r[3], (size_t)ns, sizeof(r[3][0]), cmp_double);
 		bare[a] = r[0][n / 2];
 		vps[a][0] = r[1][n / 2];
 		vps[a][1] = r[2][n / 2];
+		speed[a] = ns > 0 ? r[3][ns / 2] : 0;
 	}
-	openssl_speed(speed);
 
 	printf("## Verification, distinct signatures (%d-octet signed data, "
 	       "bursts of %d, verdict cache missing)\n\n",

@@ -80,6 +80,15 @@ tw_crypto_alg_supported(uint8_t alg)
 	}
 }
 
+int
+tw_alg_usable(const struct tw_crypto_ctx *ctx, uint8_t alg)
+{
+	if (alg == TW_CRYPTO_ALG_RSASHA1 ||
+	    alg == TW_CRYPTO_ALG_RSASHA1_NSEC3_SHA1)
+		return ctx->sha1_sigs;
+	return tw_crypto_alg_supported(alg);
+}
+
 const char *
 tw_crypto_verdict_str(enum tw_crypto_verdict v)
 {
@@ -219,6 +228,7 @@ tw_crypto_create(const struct tw_crypto_config *cfg,
 	rc = tw_ossl_hash_create(&ctx->ossl);
 	if (rc != 0)
 		goto fail;
+	ctx->sha1_sigs = tw_ossl_sha1_sigs_usable();
 	rc = -ENOMEM;
 	ctx->arena.size = cfg->arena_size;
 	ctx->arena.base = tw_malloc(cfg->arena_size);
@@ -244,6 +254,10 @@ tw_crypto_create(const struct tw_crypto_config *cfg,
 #endif
 		snprintf(ctx->desc, sizeof(ctx->desc), "scalar: %s",
 			 tw_ossl_version());
+	if (!ctx->sha1_sigs)
+		snprintf(ctx->desc + strlen(ctx->desc),
+			 sizeof(ctx->desc) - strlen(ctx->desc),
+			 " (SHA-1 signatures refused: 5, 7 unsupported)");
 	*ctxp = ctx;
 	return 0;
 fail:

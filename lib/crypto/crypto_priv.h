@@ -89,6 +89,9 @@ enum tw_crypto_verdict tw_ossl_verify(struct tw_ossl_key *k, const uint8_t *sig,
 				      size_t digest_len, const uint8_t *msg,
 				      size_t msg_len, int *pk_op);
 
+/* 1 if this OpenSSL verifies RSA/SHA-1 signatures (policy may refuse). */
+int tw_ossl_sha1_sigs_usable(void);
+
 /* ---- IPsec-MB back end (drivers/crypto/ipsec_mb/) ---- */
 
 struct tw_imb_hash;
@@ -161,6 +164,7 @@ struct tw_vslot; /* verify.c */
 struct tw_crypto_ctx {
 	struct tw_crypto_config cfg;
 	enum tw_crypto_path path;
+	int sha1_sigs; /* tw_ossl_sha1_sigs_usable() */
 	struct tw_ossl_hash *ossl;
 	struct tw_imb_hash *imb; /* NULL on the scalar path */
 	struct tw_key_cache keys;
@@ -177,6 +181,9 @@ struct tw_crypto_ctx {
 	uint32_t dedup_mask;
 	char desc[128];
 };
+
+/* tw_crypto_alg_supported(), and SHA-1 signatures usable for 5 and 7. */
+int tw_alg_usable(const struct tw_crypto_ctx *ctx, uint8_t alg);
 
 /* Hash the requests on the context's path, counting them. */
 unsigned int tw_hash_run(struct tw_crypto_ctx *ctx, struct tw_hash_req *r,

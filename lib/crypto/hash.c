@@ -6,6 +6,17 @@
  */
 #include "crypto_priv.h"
 
+static int
+iov_ok(const struct tw_crypto_iov *iov, unsigned int iovcnt)
+{
+	if (iovcnt != 0 && iov == NULL)
+		return 0;
+	for (unsigned int i = 0; i < iovcnt; i++)
+		if (iov[i].len != 0 && iov[i].base == NULL)
+			return 0;
+	return 1;
+}
+
 unsigned int
 tw_crypto_hash_burst(struct tw_crypto_ctx *ctx, struct tw_crypto_hash_job *jobs,
 		     unsigned int n)
@@ -23,7 +34,7 @@ tw_crypto_hash_burst(struct tw_crypto_ctx *ctx, struct tw_crypto_hash_job *jobs,
 			struct tw_crypto_hash_job *j = &jobs[i];
 
 			if (tw_crypto_hash_len(j->alg) == 0 ||
-			    (j->iovcnt != 0 && j->iov == NULL)) {
+			    !iov_ok(j->iov, j->iovcnt)) {
 				j->status = -EINVAL;
 				continue;
 			}

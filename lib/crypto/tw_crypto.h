@@ -46,7 +46,10 @@
  * RSA moduli must be 512..4096 bits (RFC 3110 2) else TW_CRYPTO_BADKEY;
  * moduli below tw_crypto_config.rsa_min_bits (default 1024) are
  * TW_CRYPTO_UNSUPPORTED, a local policy the validator treats like an
- * unsupported algorithm (RFC 4035 5.2). The RSA public exponent must be
+ * unsupported algorithm (RFC 4035 5.2). Where the OpenSSL configuration
+ * refuses SHA-1 in signatures (probed at creation, see
+ * tw_crypto_describe()), algorithms 5 and 7 are UNSUPPORTED in that
+ * context. The RSA public exponent must be
  * odd, at least 3 and at most 64 bits (OpenSSL's own limit for large
  * moduli; it also bounds the cost an attacker can ask for).
  *
@@ -151,7 +154,7 @@ struct tw_crypto_hash_job {
 	unsigned int iovcnt;
 	enum tw_crypto_hash alg;
 	/* out */
-	/** 0, -EINVAL (unknown alg, NULL iov), -ENOMEM. */
+	/** 0, -EINVAL (unknown alg, NULL iov or base), -ENOMEM. */
 	int status;
 	/** tw_crypto_hash_len(alg) octets. */
 	uint8_t digest[TW_CRYPTO_MAX_DIGEST];
@@ -340,7 +343,8 @@ const char *tw_crypto_describe(const struct tw_crypto_ctx *ctx);
 
 /**
  * Whether a DNSSEC algorithm number is supported (RFC 8624 3.1 list
- * above).
+ * above) by this library; a context may still refuse 5 and 7 (SHA-1
+ * policy, see @file).
  *
  * @param alg
  *   DNSSEC algorithm number.

@@ -157,7 +157,7 @@ prepare(struct tw_crypto_ctx *ctx, struct tw_crypto_job *jobs, unsigned int n)
 		sl->first = -1;
 		j->flags = 0;
 		j->verdict = TW_CRYPTO_PENDING;
-		if (!tw_crypto_alg_supported(j->alg)) {
+		if (!tw_alg_usable(ctx, j->alg)) {
 			j->verdict = TW_CRYPTO_UNSUPPORTED;
 			continue;
 		}
@@ -370,7 +370,7 @@ tw_crypto_key_check(struct tw_crypto_ctx *ctx, uint8_t alg, const uint8_t *key,
 
 	if (bits != NULL)
 		*bits = 0;
-	if (!tw_crypto_alg_supported(alg))
+	if (!tw_alg_usable(ctx, alg))
 		return TW_CRYPTO_UNSUPPORTED;
 	v = tw_key_get(ctx, alg, key, key_len, &k);
 	if (v != TW_CRYPTO_VALID)

@@ -139,17 +139,19 @@ static void
 test_hash_bad_input(void **state)
 {
 	struct tw_crypto_ctx *ctx = make_ctx(TW_CRYPTO_PATH_AUTO, NULL);
-	struct tw_crypto_hash_job j[3] = {
+	static const struct tw_crypto_iov null_base = { NULL, 5 };
+	struct tw_crypto_hash_job j[4] = {
 		{ .alg = 0 },
 		{ .alg = (enum tw_crypto_hash)5 },
 		{ .alg = TW_CRYPTO_SHA256, .iov = NULL, .iovcnt = 1 },
+		{ .alg = TW_CRYPTO_SHA1, .iov = &null_base, .iovcnt = 1 },
 	};
 	struct tw_crypto_hash_job empty = { .alg = TW_CRYPTO_SHA256 };
 	uint8_t want[32];
 
 	(void)state;
-	assert_int_equal(tw_crypto_hash_burst(ctx, j, 3), 0);
-	for (int i = 0; i < 3; i++)
+	assert_int_equal(tw_crypto_hash_burst(ctx, j, 4), 0);
+	for (int i = 0; i < 4; i++)
 		assert_int_equal(j[i].status, -EINVAL);
 	/* no iovecs: the empty message */
 	assert_int_equal(tw_crypto_hash_burst(ctx, &empty, 1), 1);
