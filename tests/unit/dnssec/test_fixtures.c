@@ -26,7 +26,7 @@
 #include <strings.h>
 #include <cmocka.h>
 
-#include "harness.h"
+#include "testsign.h"
 
 static const char *fixdir;
 
@@ -243,6 +243,389 @@ test_manifest_iter150(void **state)
 	run_manifest(true, 150);
 }
 
+/* ---- Mutations of recorded answers -------------------------------------- */
+
+/*
+ * Variants real signers do not produce (RRSIG fields, DNSKEY flags and
+ * protocol changed, RRSIGs or proofs removed) are made by editing the
+ * recorded answers: the answer is read into a ts_msg (canonical rdata),
+ * changed, and written again. A changed signed field also breaks the
+ * signature, which is part of what each case asserts.
+ */
+
+static struct ts_world mw; /* answers replaced for one case */
+
+static int
+resolve_mut(void *arg, const uint8_t *name, uint16_t qtype,
+	    struct hx_answer *out)
+{
+	if (ts_world_resolve(&mw, name, qtype, out) == 0)
+		return 0;
+	return resolve(arg, name, qtype, out);
+}
+
+/* Read the recorded answer to (qname, qtype) into a new ts_msg. */
+static struct ts_msg *
+load(const char *qname, const char *qtype)
+{
+	uint8_t q[TW_DNS_NAME_MAX];
+	char path[4096], dir[2048];
+	struct hx_answer a;
+	struct tw_dns_msg msg;
+	struct tw_dns_rr_iter it;
+	struct tw_dns_rr r;
+	struct ts_msg *m;
+	int t = tw_dns_type_from_str(qtype);
+
+	hx_name(qname, q);
+	snprintf(dir, sizeof(dir), "%s/answers", fixdir);
+	hx_answer_path(path, sizeof(path), dir, q, (uint16_t)t);
+	assert_int_equal(hx_read_file(path, &a), 0);
+	assert_int_equal(tw_dns_parse(&msg, a.wire, a.len), 0);
+	m = ts_msg_new(qname, (uint16_t)t, msg.hdr.flags & 0xf);
+	tw_dns_rr_iter_init(&it, &msg);
+	while (tw_dns_rr_next(&it, &r) == 1) {
+		struct ts_rr *x;
+		int sec = r.section == TW_DNS_SEC_AN ? 0 : 1;
+		int len;
+
+		if (r.section == TW_DNS_SEC_AR)
+			break;
+		assert_true(m->n[sec] < TS_MAX_RR);
+		x = &m->rr[sec][m->n[sec]++];
+		assert_true(tw_dns_rr_owner(&msg, &r, x->owner) > 0);
+		x->type = r.type;
+		x->rclass = r.rclass;
+		x->ttl = r.ttl;
+		len = tw_dns_rr_canonical_rdata(&msg, &r, x->rdata,
+						sizeof(x->rdata));
+		assert_true(len >= 0);
+		x->rdlen = (uint16_t)len;
+	}
+	free(a.wire);
+	return m;
+}
+
+/* The i-th RR of a type in a section (RRSIG: covering cov). */
+static struct ts_rr *
+find(struct ts_msg *m, int sec, uint16_t type, uint16_t cov, int i)
+{
+	for (unsigned int k = 0; k < m->n[sec]; k++) {
+		struct ts_rr *r = &m->rr[sec][k];
+
+		if (r->type != type)
+			continue;
+		if (type == TW_DNS_T_RRSIG &&
+		    (uint16_t)(r->rdata[0] << 8 | r->rdata[1]) != cov)
+			continue;
+		if (i-- == 0)
+			return r;
+	}
+	fail_msg("no such RR");
+	return NULL;
+}
+
+/* Remove every RR of a type (RRSIG: covering cov, 0 = all) in a section. */
+static void
+strip(struct ts_msg *m, int sec, uint16_t type, uint16_t cov)
+{
+	unsigned int k = 0;
+
+	for (unsigned int i = 0; i < m->n[sec]; i++) {
+		struct ts_rr *r = &m->rr[sec][i];
+		bool drop = r->type == type;
+
+		if (drop && type == TW_DNS_T_RRSIG && cov)
+			drop = (uint16_t)(r->rdata[0] << 8 | r->rdata[1]) ==
+			       cov;
+		if (!drop)
+			m->rr[sec][k++] = *r;
+	}
+	m->n[sec] = (uint16_t)k;
+}
+
+/* Replace the signer name of an RRSIG rdata. */
+static void
+set_signer(struct ts_rr *sig, const char *signer)
+{
+	uint8_t n[TW_DNS_NAME_MAX], rest[TS_RDATA_MAX];
+	size_t ol = tw_dns_name_len(sig->rdata + 18), rl, nl;
+
+	hx_name(signer, n);
+	nl = tw_dns_name_len(n);
+	rl = sig->rdlen - 18 - ol;
+	memcpy(rest, sig->rdata + 18 + ol, rl);
+	memcpy(sig->rdata + 18, n, nl);
+	memcpy(sig->rdata + 18 + nl, rest, rl);
+	sig->rdlen = (uint16_t)(18 + nl + rl);
+}
+
+static void
+check(struct ts_msg *m, int status, int ede, const char *what)
+{
+	struct tw_dnssec_ctx *ctx = make_ctx(50);
+	struct tw_dnssec_result res;
+
+	ts_msg_wire(m);
+	assert_int_equal(hx_validate(ctx, m->wire, m->len, m->qname, m->qtype,
+				     HX_NOW, resolve_mut, NULL, &res, NULL,
+				     NULL),
+			 0);
+	printf("%-52s %-8s ede %-3d %s\n", what,
+	       tw_dnssec_status_str(res.status), res.ede, res.reason);
+	assert_int_equal(res.status, status);
+	assert_int_equal(res.ede, ede);
+	tw_dnssec_ctx_destroy(ctx);
+}
+
+/* Whether a DNSKEY RRset answer holds a key with this tag. */
+static bool
+zone_has_tag(const char *zone, uint16_t tag)
+{
+	struct ts_msg *k = load(zone, "DNSKEY");
+	bool has = false;
+
+	for (unsigned int i = 0; i < k->n[0]; i++)
+		if (k->rr[0][i].type == TW_DNS_T_DNSKEY &&
+		    ts_key_tag(k->rr[0][i].rdata, k->rr[0][i].rdlen) == tag)
+			has = true;
+	free(k);
+	return has;
+}
+
+static void
+test_mutate_rrsig(void **state)
+{
+	struct ts_msg *m;
+	struct ts_rr *sig;
+	uint16_t tag;
+
+	(void)state;
+	/* the answer as recorded */
+	m = load("www.ecdsa.test.", "A");
+	check(m, TW_DNSSEC_SECURE, TW_EDE_NONE, "www.ecdsa A as recorded");
+	/* RFC 4035 5.3.3: a TTL above the original TTL is capped */
+	find(m, 0, TW_DNS_T_A, 0, 0)->ttl = 999999;
+	{
+		struct tw_dnssec_ctx *ctx = make_ctx(50);
+		struct tw_dnssec_result res;
+
+		ts_msg_wire(m);
+		assert_int_equal(hx_validate(ctx, m->wire, m->len, m->qname,
+					     m->qtype, HX_NOW, resolve_mut,
+					     NULL, &res, NULL, NULL),
+				 0);
+		assert_int_equal(res.status, TW_DNSSEC_SECURE);
+		assert_int_equal(res.ttl_cap, 3600);
+		tw_dnssec_ctx_destroy(ctx);
+	}
+	free(m);
+
+	/* labels 3 -> 2: a claimed expansion of *.ecdsa.test; the signed
+	 * data (wildcard owner) differs: the signature fails (EDE 6) */
+	m = load("www.ecdsa.test.", "A");
+	find(m, 0, TW_DNS_T_RRSIG, TW_DNS_T_A, 0)->rdata[3] = 2;
+	check(m, TW_DNSSEC_BOGUS, TW_EDE_DNSSEC_BOGUS, "RRSIG labels 3 -> 2");
+	free(m);
+	/* labels above the owner's (RFC 4035 5.3.1): unusable RRSIG */
+	m = load("www.ecdsa.test.", "A");
+	find(m, 0, TW_DNS_T_RRSIG, TW_DNS_T_A, 0)->rdata[3] = 4;
+	check(m, TW_DNSSEC_BOGUS, TW_EDE_DNSSEC_BOGUS, "RRSIG labels 3 -> 4");
+	free(m);
+	/* original TTL: part of the signed data */
+	m = load("www.ecdsa.test.", "A");
+	find(m, 0, TW_DNS_T_RRSIG, TW_DNS_T_A, 0)->rdata[6] ^= 0x10;
+	check(m, TW_DNSSEC_BOGUS, TW_EDE_DNSSEC_BOGUS,
+	      "RRSIG original TTL changed");
+	free(m);
+	/* key tag + 1: no key has it (EDE 9) */
+	m = load("www.ecdsa.test.", "A");
+	sig = find(m, 0, TW_DNS_T_RRSIG, TW_DNS_T_A, 0);
+	tag = (uint16_t)((sig->rdata[16] << 8 | sig->rdata[17]) + 1);
+	sig->rdata[16] = (uint8_t)(tag >> 8);
+	sig->rdata[17] = (uint8_t)tag;
+	check(m, TW_DNSSEC_BOGUS, TW_EDE_DNSKEY_MISSING, "RRSIG key tag + 1");
+	free(m);
+	/* algorithm 13 -> 8: no such key (EDE 9) */
+	m = load("www.ecdsa.test.", "A");
+	find(m, 0, TW_DNS_T_RRSIG, TW_DNS_T_A, 0)->rdata[2] = 8;
+	check(m, TW_DNSSEC_BOGUS, TW_EDE_DNSKEY_MISSING,
+	      "RRSIG algorithm 13 -> 8");
+	free(m);
+	/* signer -> the parent test.: checked with test.'s keys, which do
+	 * not have the tag (EDE 9), unless one happens to (then EDE 6) */
+	m = load("www.ecdsa.test.", "A");
+	sig = find(m, 0, TW_DNS_T_RRSIG, TW_DNS_T_A, 0);
+	tag = (uint16_t)(sig->rdata[16] << 8 | sig->rdata[17]);
+	set_signer(sig, "test.");
+	check(m, TW_DNSSEC_BOGUS,
+	      zone_has_tag("test.", tag) ? TW_EDE_DNSSEC_BOGUS
+					 : TW_EDE_DNSKEY_MISSING,
+	      "RRSIG signer -> test.");
+	free(m);
+	/* signer -> www.ecdsa.test.: not a zone apex (the DS probe shows
+	 * it is a plain name of ecdsa.test.) */
+	m = load("www.ecdsa.test.", "A");
+	set_signer(find(m, 0, TW_DNS_T_RRSIG, TW_DNS_T_A, 0),
+		   "www.ecdsa.test.");
+	check(m, TW_DNSSEC_BOGUS, TW_EDE_DNSSEC_BOGUS,
+	      "RRSIG signer -> www.ecdsa.test.");
+	free(m);
+	/* signer -> rsa.test.: does not enclose the owner */
+	m = load("www.ecdsa.test.", "A");
+	set_signer(find(m, 0, TW_DNS_T_RRSIG, TW_DNS_T_A, 0), "rsa.test.");
+	check(m, TW_DNSSEC_BOGUS, TW_EDE_DNSSEC_BOGUS,
+	      "RRSIG signer -> rsa.test.");
+	free(m);
+	/* RRSIG removed: the DS probe of www shows it is in the secure
+	 * zone: EDE 10 */
+	m = load("www.ecdsa.test.", "A");
+	strip(m, 0, TW_DNS_T_RRSIG, 0);
+	check(m, TW_DNSSEC_BOGUS, TW_EDE_RRSIGS_MISSING, "RRSIG removed");
+	free(m);
+	/* rdata changed after signing */
+	m = load("www.ed448.test.", "A");
+	find(m, 0, TW_DNS_T_A, 0, 0)->rdata[3] ^= 1;
+	check(m, TW_DNSSEC_BOGUS, TW_EDE_DNSSEC_BOGUS,
+	      "A rdata changed (Ed448)");
+	free(m);
+}
+
+static void
+test_mutate_dnskey(void **state)
+{
+	struct ts_msg *a = load("www.ecdsa.test.", "A"), *k;
+
+	(void)state;
+	/* CSK zone: the zone bit cleared (257 -> 1): the key tag changes,
+	 * no DNSKEY matches the DS (RFC 4035 5.2): EDE 9 */
+	k = load("ecdsa.test.", "DNSKEY");
+	find(k, 0, TW_DNS_T_DNSKEY, 0, 0)->rdata[0] = 0;
+	ts_world_add(&mw, k);
+	check(a, TW_DNSSEC_BOGUS, TW_EDE_DNSKEY_MISSING,
+	      "ecdsa DNSKEY zone bit cleared");
+	ts_world_free(&mw);
+	free(k);
+	/* protocol 3 -> 4 (RFC 4034 2.1.2): likewise EDE 9 */
+	k = load("ecdsa.test.", "DNSKEY");
+	find(k, 0, TW_DNS_T_DNSKEY, 0, 0)->rdata[2] = 4;
+	ts_world_add(&mw, k);
+	check(a, TW_DNSSEC_BOGUS, TW_EDE_DNSKEY_MISSING,
+	      "ecdsa DNSKEY protocol 3 -> 4");
+	ts_world_free(&mw);
+	free(k);
+	free(a);
+	/* KSK + ZSK zone: the ZSK's flags or protocol changed: the KSK's
+	 * signature over the DNSKEY RRset breaks: EDE 6 */
+	a = load("www.rsa.test.", "A");
+	for (int i = 0; i < 2; i++) {
+		struct ts_rr *z = NULL;
+
+		k = load("rsa.test.", "DNSKEY");
+		for (unsigned int j = 0; j < k->n[0]; j++)
+			if (k->rr[0][j].type == TW_DNS_T_DNSKEY &&
+			    k->rr[0][j].rdata[1] == 0) /* flags 256: ZSK */
+				z = &k->rr[0][j];
+		assert_non_null(z);
+		if (i == 0)
+			z->rdata[0] = 0; /* 256 -> 0 */
+		else
+			z->rdata[2] = 2; /* protocol 3 -> 2 */
+		ts_world_add(&mw, k);
+		check(a, TW_DNSSEC_BOGUS, TW_EDE_DNSSEC_BOGUS,
+		      i == 0 ? "rsa ZSK zone bit cleared"
+			     : "rsa ZSK protocol 3 -> 2");
+		ts_world_free(&mw);
+		free(k);
+	}
+	/* the DNSKEY RRset's RRSIG removed: EDE 10 */
+	k = load("rsa.test.", "DNSKEY");
+	strip(k, 0, TW_DNS_T_RRSIG, 0);
+	ts_world_add(&mw, k);
+	check(a, TW_DNSSEC_BOGUS, TW_EDE_RRSIGS_MISSING,
+	      "rsa DNSKEY RRSIG removed");
+	ts_world_free(&mw);
+	free(k);
+	free(a);
+}
+
+static void
+test_mutate_denial(void **state)
+{
+	struct ts_msg *m;
+
+	(void)state;
+	/* NSEC removed from an NXDOMAIN: EDE 12 */
+	m = load("nx.ecdsa.test.", "A");
+	check(m, TW_DNSSEC_SECURE, TW_EDE_NONE,
+	      "nx.ecdsa NXDOMAIN as recorded");
+	strip(m, 1, TW_DNS_T_NSEC, 0);
+	strip(m, 1, TW_DNS_T_RRSIG, TW_DNS_T_NSEC);
+	check(m, TW_DNSSEC_BOGUS, TW_EDE_NSEC_MISSING,
+	      "NXDOMAIN, NSEC removed");
+	free(m);
+	/* every RRSIG removed: the denial is unsigned in a secure zone */
+	m = load("nx.ecdsa.test.", "A");
+	strip(m, 1, TW_DNS_T_RRSIG, 0);
+	check(m, TW_DNSSEC_BOGUS, TW_EDE_RRSIGS_MISSING,
+	      "NXDOMAIN, RRSIGs removed");
+	free(m);
+	/* NXDOMAIN turned into NODATA: the NSEC covers the name, does not
+	 * match it: no NODATA proof */
+	m = load("nx.ecdsa.test.", "A");
+	m->rcode = 0;
+	check(m, TW_DNSSEC_BOGUS, TW_EDE_NSEC_MISSING, "NXDOMAIN -> NOERROR");
+	free(m);
+	/* the same with NSEC3 */
+	m = load("nx.nsec3.test.", "A");
+	strip(m, 1, TW_DNS_T_NSEC3, 0);
+	strip(m, 1, TW_DNS_T_RRSIG, TW_DNS_T_NSEC3);
+	check(m, TW_DNSSEC_BOGUS, TW_EDE_NSEC_MISSING,
+	      "NXDOMAIN, NSEC3 removed");
+	free(m);
+	/* NODATA with its NSEC removed */
+	m = load("www.ecdsa.test.", "MX");
+	strip(m, 1, TW_DNS_T_NSEC, 0);
+	check(m, TW_DNSSEC_BOGUS, TW_EDE_NSEC_MISSING, "NODATA, NSEC removed");
+	free(m);
+	/* wildcard expansion without its proof (RFC 4035 5.3.4) */
+	m = load("host.wild.ecdsa.test.", "A");
+	check(m, TW_DNSSEC_SECURE, TW_EDE_NONE, "wildcard answer as recorded");
+	strip(m, 1, TW_DNS_T_NSEC, 0);
+	check(m, TW_DNSSEC_BOGUS, TW_EDE_NSEC_MISSING,
+	      "wildcard answer, NSEC removed");
+	free(m);
+	m = load("host.wild.nsec3.test.", "TXT");
+	strip(m, 1, TW_DNS_T_NSEC3, 0);
+	check(m, TW_DNSSEC_BOGUS, TW_EDE_NSEC_MISSING,
+	      "wildcard answer, NSEC3 removed");
+	free(m);
+	/* an NSEC proving no DS for a name whose NSEC is ... the child's
+	 * own: unsigned.ecdsa.test.'s DS denial is the parent's NSEC at
+	 * the cut (NS, no DS): insecure as recorded */
+	m = load("www.unsigned.ecdsa.test.", "A");
+	check(m, TW_DNSSEC_INSECURE, TW_EDE_NONE, "insecure delegation (NSEC)");
+	free(m);
+}
+
+/* The parent's NSEC at a delegation used to deny data in the child
+ * (RFC 6840 4.1): the DS denial of unsigned.ecdsa.test. (the parent's NSEC
+ * at the cut, NS without SOA) offered as NODATA for its SOA. */
+static void
+test_mutate_wrong_side(void **state)
+{
+	struct ts_msg *ds = load("unsigned.ecdsa.test.", "DS");
+	struct ts_msg *m = ts_msg_new("unsigned.ecdsa.test.", TW_DNS_T_SOA, 0);
+
+	(void)state;
+	for (unsigned int i = 0; i < ds->n[1]; i++)
+		m->rr[1][m->n[1]++] = ds->rr[1][i];
+	check(m, TW_DNSSEC_BOGUS, TW_EDE_NSEC_MISSING,
+	      "parent's delegation NSEC as NODATA for child data");
+	free(m);
+	free(ds);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -250,6 +633,10 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_manifest_cold),
 		cmocka_unit_test(test_manifest_shared_cache),
 		cmocka_unit_test(test_manifest_iter150),
+		cmocka_unit_test(test_mutate_rrsig),
+		cmocka_unit_test(test_mutate_dnskey),
+		cmocka_unit_test(test_mutate_denial),
+		cmocka_unit_test(test_mutate_wrong_side),
 	};
 
 	fixdir = argc > 1 ? argv[1] : getenv("TW_DNSSEC_FIXTURES");
