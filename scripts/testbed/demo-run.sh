@@ -88,12 +88,13 @@ cleanup() {
 		done
 		kill -KILL "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
+	fi
+	if [ -n "$pid" ]; then
 		grep '^trustwire: stopping' "$log" | sed 's/^/  /'
 		# The counters that tell the story (all of them: the log).
 		grep '^total:' "$log" | tr ' ' '\n' | grep -E \
 			'^(queries|hits|misses|secure|insecure|bogus|servfail|upstream_queries)=' |
 			tr '\n' ' ' | sed 's/^/  counters: /; s/ $/\n/'
-
 	fi
 	if [ -n "$bed" ]; then
 		bash "$here/netns.sh" down "$name" >/dev/null 2>&1 &&
@@ -209,18 +210,19 @@ if [ "$once" -eq 1 ]; then
 fi
 
 say "5. trustwire keeps serving: ask it yourself (as root, in another terminal)"
-cat <<EOF
-   ip netns exec $TB_NETNS dig @$TB_TW_IP4 www.ed25519.test A +dnssec       # secure, Ed25519
-   ip netns exec $TB_NETNS dig @$TB_TW_IP6 www.rsa.test AAAA +dnssec        # over IPv6
-   ip netns exec $TB_NETNS dig @$TB_TW_IP4 nx.nsec3.test A +dnssec          # NXDOMAIN proven by NSEC3 (ad)
-   ip netns exec $TB_NETNS dig @$TB_TW_IP4 www.expired.test A +dnssec       # SERVFAIL, EDE 7 Signature Expired
-   ip netns exec $TB_NETNS dig @$TB_TW_IP4 www.dsmismatch.test A +dnssec    # SERVFAIL, EDE 9 DNSKEY Missing
-   ip netns exec $TB_NETNS dig @$TB_TW_IP4 www.tampered.test A +dnssec +cd  # CD=1: the data, unvalidated
-   ip netns exec $TB_NETNS dig @$TB_REFERENCE_IP4 www.tampered.test A +dnssec  # Unbound (reference) for comparison
-   echo /trustwire/stats | dpdk-telemetry.py -f $prefix                    # live counters
-   every question the test bed knows, with the expected result: $outdir/manifest.tsv
-Ctrl-C stops trustwire and removes the namespaces, NSD and Unbound.
-EOF
+try() { printf '   %-66s # %s\n' "$1" "$2"; }
+x="ip netns exec $TB_NETNS dig"
+try "$x @$TB_TW_IP4 www.ed25519.test A +dnssec" "secure, Ed25519"
+try "$x @$TB_TW_IP6 www.rsa.test AAAA +dnssec" "secure, over IPv6"
+try "$x @$TB_TW_IP4 nx.nsec3.test A +dnssec" "NXDOMAIN proven by NSEC3: ad"
+try "$x @$TB_TW_IP4 www.expired.test A +dnssec" "SERVFAIL, EDE 7 Signature Expired"
+try "$x @$TB_TW_IP4 www.dsmismatch.test A +dnssec" "SERVFAIL, EDE 9 DNSKEY Missing"
+try "$x @$TB_TW_IP4 www.tampered.test A +dnssec +cd" "CD=1: the data, unvalidated"
+try "$x @$TB_REFERENCE_IP4 www.tampered.test A +dnssec" "Unbound (the reference) to compare"
+try "echo /trustwire/stats | dpdk-telemetry.py -f $prefix" "live counters"
+echo "   Every question the test bed knows, with its expected result:"
+echo "   $outdir/manifest.tsv"
+echo "Ctrl-C stops trustwire and removes the namespaces, NSD and Unbound."
 # Wait for trustwire (it runs until a signal); Ctrl-C lands in the trap.
 wait "$pid"
 rc=$?

@@ -321,7 +321,7 @@ def dig_run(tool, server, qname, qtype, tcp, timeout):
     m = hdr.search(text)
     f = flg.search(text)
     if not m or not f:
-        return None, set(), [], [], text.strip().splitlines()[-1:] or [""]
+        return None, set(), [], [], (text.strip().splitlines() or [""])[-1]
     edes = re.findall(r"EDE: (\d+)", text)
     answers = [ln for ln in text.splitlines()
                if ln and not ln.startswith(";") and

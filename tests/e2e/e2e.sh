@@ -199,8 +199,9 @@ fi
 status=0
 timeout -k 5 "$case_limit" ip netns exec "$TB_NETNS" \
 	python3 "$here/e2e.py" "$case_" --manifest "$TB_OUTDIR/manifest.tsv" \
-	--report "$report" --deadline $((case_limit - 30)) "${args[@]}" ||
-	status=$?
+	--report "$report" --deadline $((case_limit - 30)) "${args[@]}" |
+	tee "$report/output.txt"
+status=${PIPESTATUS[0]}
 [ "$status" -ne 124 ] || echo "FAIL: e2e.py ran past ${case_limit}s"
 
 if [ -n "$pid" ]; then
