@@ -8,6 +8,7 @@
  * (EAL, ports, memory); 2 configuration or usage error.
  */
 #include <errno.h>
+#include <net/if.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -353,6 +354,23 @@ exception_addresses(struct tw_app *app, const struct tw_config *cfg)
 			}
 			LOG("exception interface %s: address %s/%u", ifname, a,
 			    l->len);
+		}
+		{
+			char kif[IF_NAMESIZE];
+
+			rc = tw_port_kernel_isolate(&app->ports[p], ifname,
+						    kif);
+			if (rc == 0)
+				LOG("kernel interface %s of port %u: "
+				    "rp_filter 1, arp_ignore 1, IPv6 off (the "
+				    "kernel answers over %s only)",
+				    kif, app->ports[p].port_id, ifname);
+			else if (rc != -ENOTSUP)
+				WARN("kernel interface of port %u not isolated "
+				     "(%s): the kernel may answer clients "
+				     "itself (fix: sysctl rp_filter=1, "
+				     "arp_ignore=1 on it)",
+				     app->ports[p].port_id, strerror(-rc));
 		}
 	}
 	return 0;

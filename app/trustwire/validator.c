@@ -1272,14 +1272,17 @@ fetch_complete(struct tw_vstate *vs, struct fetch *f, const uint8_t *resp,
 {
 	struct job *j = f->jobs, *next;
 	uint8_t up = f->up;
+	uint8_t *tbuf = f->tbuf; /* @p resp may point into it (TCP) */
 
 	f->jobs = NULL;
+	f->tbuf = NULL;
 	fetch_free(vs, f);
 	for (; j != NULL; j = next) {
 		next = j->fnext;
 		j->fnext = NULL;
 		job_step(vs, j, resp, len, up);
 	}
+	tw_free(tbuf);
 }
 
 /* A failed try: the next upstream, or give up. */

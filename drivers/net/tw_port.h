@@ -137,6 +137,24 @@ void tw_port_exception_destroy(struct tw_port *exc);
 int tw_kernel_addr_add(const char *ifname, int family, const uint8_t *addr,
 		       uint8_t prefix_len);
 
+/**
+ * Keep the kernel away from the frames of a port that reads a kernel
+ * interface (net_af_packet, net_pcap on an iface): AF_PACKET does not
+ * take the frames from the kernel, so once the exception path gives the
+ * kernel our service addresses it would also accept the clients'
+ * packets arriving on that interface (weak host model) and answer them
+ * itself (ICMP port unreachable for UDP/53, ARP). Sets, for that
+ * interface, rp_filter 1 (strict reverse path: the kernel routes our
+ * clients over the exception interface), arp_ignore 1 and disable_ipv6.
+ *
+ * @param exc_ifname  The exception interface (never touched).
+ * @param ifname      Receives the interface name (IF_NAMESIZE).
+ * @return 0; -ENOTSUP (another PMD: nothing to do); -ENODEV (no such
+ *   interface found); -errno writing /proc/sys.
+ */
+int tw_port_kernel_isolate(const struct tw_port *p, const char *exc_ifname,
+			   char *ifname);
+
 /* ---- TX buffering --------------------------------------------------- */
 
 /**
