@@ -514,7 +514,7 @@ def agreement_pass(checks, target, ref, args, rows, fam, label):
         agree = a.msg is not None and b.msg is not None and \
             a.rcode == b.rcode and a.ad == b.ad
         table[row["status"]][0 if agree else 1] += 1
-        if a.ede != b.ede:
+        if a.msg and b.msg and a.ede != b.ede:
             ede_diffs += 1
         if not agree:
             disagreements.append((row, a, b))
@@ -528,8 +528,17 @@ def agreement_pass(checks, target, ref, args, rows, fam, label):
     tot_d = sum(v[1] for v in table.values())
     print("%-10s %6d %9d" % ("total", tot_a, tot_d))
     if ede_diffs:
-        print("(EDE differs on %d answers: not part of the agreement; the "
-              "validation case checks EDEs against the manifest)" % ede_diffs)
+        print("EDE differs on %d answers (not part of the agreement; the "
+              "validation case checks EDEs against the manifest):" %
+              ede_diffs)
+        pairs = {}
+        for row, a, b, _ in lines:
+            if a.msg and b.msg and a.ede != b.ede:
+                k = (row["status"], a.ede, b.ede)
+                pairs[k] = pairs.get(k, 0) + 1
+        for (st, ea, eb), n in sorted(pairs.items()):
+            print("  %3d %-8s %s EDE %s, %s EDE %s" % (
+                n, st, target.label, ea, ref.label, eb))
     for row, a, b in disagreements:
         print("  DISAGREE %s %s (manifest %s %s): %s says %s; %s says %s" % (
             row["qname"], row["qtype"], row["status"], row["rcode"],

@@ -117,6 +117,9 @@ if ! ip -n "$probe" link add e2ea type veth peer name e2eb 2>/dev/null; then
 	skip "veth interfaces are not available (kernel module veth)"
 fi
 ip netns del "$probe"
+# trustwire serves TCP/53 (RFC 7766) and falls back to TCP upstream
+# through the kernel, over its net_tap exception path.
+[ -c /dev/net/tun ] || skip "no /dev/net/tun (trustwire's exception path for TCP)"
 if [ "$target" = trustwire ] && ! ls /usr/lib/*/dpdk/pmds-*/librte_net_af_packet.so* \
 	>/dev/null 2>&1 && ! ldd "$bin" | grep -q af_packet; then
 	skip "DPDK's net_af_packet PMD is not installed (package dpdk)"
@@ -166,7 +169,7 @@ counter() {
 }
 
 if [ "$target" = trustwire ]; then
-	# E2E_TW_ARGS: more trustwire options, e.g. "--exception tap".
+	# E2E_TW_ARGS: more trustwire options, e.g. "--cache-entries 4096".
 	read -r -a extra <<<"${E2E_TW_ARGS:-}"
 	ip netns exec "$TB_TW_NETNS" "$bin" --no-huge --no-pci -l 0 \
 		--file-prefix "$prefix" --log-level=lib.eal:warning \
@@ -174,7 +177,7 @@ if [ "$target" = trustwire ]; then
 		--listen "$TB_TW_IP4/24" --listen "$TB_TW_IP6/64" \
 		--upstream "$TB_RECURSOR_IP4" \
 		--trust-anchor "$TB_OUTDIR/trust-anchor.key" \
-		--duration "$tw_duration" "${extra[@]}" \
+		--exception tap --duration "$tw_duration" "${extra[@]}" \
 		>"$work/tw.log" 2>&1 &
 	pid=$!
 	for _ in $(seq 1 100); do
