@@ -630,6 +630,9 @@ def case_cache(checks, target, ref, args):
             q2 = c2["queries"] - c1["queries"]
             detail += "; first: hits +%d; second: queries +%d hits +%d " \
                 "upstream_queries +%d" % (h1, q2, h2, u2)
+            if h1 != 0:
+                problems.append("first query already a hit (+%d): the "
+                                "question was asked before?" % h1)
             if "bogus" in what:
                 # RFC 4035 sec. 4.7: a bogus result is held briefly; where
                 # it is held (worker cache or validator) is trustwire's
