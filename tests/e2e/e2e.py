@@ -155,17 +155,17 @@ class Resolver:
     """One resolver (addresses per family) as a client talks to it.
 
     Bounded: after the case's deadline, or once MAX_SILENT questions in a
-    row went unanswered (the target is down or answers nothing), no more
-    questions are sent and every further ask() returns "not asked" at
-    once, so a broken target fails the case in seconds, with its tables
-    printed, rather than timing out question by question."""
+    row went unanswered by one resolver (it is down or answers nothing),
+    no more questions are sent and every further ask() returns "not
+    asked" at once, so a broken target fails the case in seconds, with
+    its tables printed, rather than timing out question by question."""
 
     MAX_SILENT = 8
     deadline = None
-    silent = 0
     abort = None
 
     def __init__(self, label, addr4, addr6, timeout, tries):
+        self.silent = 0
         self.label = label
         self.addr = {4: addr4, 6: addr6}
         self.timeout = timeout
@@ -181,12 +181,12 @@ class Resolver:
             return Answer(None, "not asked: " + Resolver.abort)
         a = self._ask(qname, qtype, **kw)
         if a.msg or a.error.startswith(("wrong ID", "question")):
-            Resolver.silent = 0
+            self.silent = 0
         else:
-            Resolver.silent += 1
-            if Resolver.silent >= Resolver.MAX_SILENT:
-                Resolver.abort = "%d questions in a row unanswered (last: " \
-                    "%s)" % (Resolver.silent, a.error)
+            self.silent += 1
+            if self.silent >= Resolver.MAX_SILENT:
+                Resolver.abort = "%s: %d questions in a row unanswered " \
+                    "(last: %s)" % (self.label, self.silent, a.error)
                 print("ABORT: %s: the remaining questions are not asked" %
                       Resolver.abort, flush=True)
         return a

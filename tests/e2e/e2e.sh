@@ -13,6 +13,8 @@
 #         harness; trustwire is not started and its checks (telemetry,
 #         final statistics) are skipped.
 #
+# `timeout --foreground`: the checks stay in the test's process group, so
+# meson's kill on timeout (or Ctrl-C) reaches them and the trap runs.
 # Each run: a test bed of its own (scripts/testbed/netns.sh up e2eNNNN:
 # NSD with the private signed hierarchy, Unbound recursor = trustwire's
 # upstream, Unbound reference), trustwire in the -tw namespace on the
@@ -132,7 +134,7 @@ if [ "$case_" = demo ]; then
 	# its own test bed and trustwire, and cleans up after itself.
 	dargs=(--once --bin "$bin" --outdir "$outdir")
 	[ "$target" = trustwire ] || dargs+=(--reference)
-	timeout -k 10 "$case_limit" bash "$tb/demo-run.sh" "${dargs[@]}" ||
+	timeout --foreground -k 10 "$case_limit" bash "$tb/demo-run.sh" "${dargs[@]}" ||
 		fail "demo-run.sh ${dargs[*]}"
 	echo "e2e $case_: OK"
 	exit 0
@@ -200,7 +202,7 @@ fi
 
 # --- the checks ---------------------------------------------------------------
 status=0
-timeout -k 5 "$case_limit" ip netns exec "$TB_NETNS" \
+timeout --foreground -k 5 "$case_limit" ip netns exec "$TB_NETNS" \
 	python3 "$here/e2e.py" "$case_" --manifest "$TB_OUTDIR/manifest.tsv" \
 	--report "$report" --deadline $((case_limit - 30)) "${args[@]}" |
 	tee "$report/output.txt"
