@@ -352,6 +352,10 @@ deliver(struct tw_vstate *vs, const struct qk *q, struct waiter *w,
 		dns = frame + pkt.payload_off;
 		room = (size_t)m->buf_len - m->data_off - pkt.payload_off;
 		cap = TW_MIN(room, (size_t)w->limit);
+		/* No IP fragments (RFC 9715 3.1): at most the port's MTU. */
+		cap = TW_MIN(cap, (size_t)tw_port_udp_max(
+					  &vs->app->ports[w->port_idx],
+					  pkt.ip_ver == 6));
 		/* The client's QNAME octets, before the answer covers them. */
 		memcpy(qn, dns + TW_DNS_HDR_LEN, name_len);
 		n = tw_answer_render(msg, len, dns, cap, w->id, qn, name_len);

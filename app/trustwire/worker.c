@@ -88,7 +88,11 @@ answer_hit(struct tw_lcore *lc, struct tw_hitq *h, const struct tw_dns_qkey *k,
 	uint8_t *dns =
 		rte_pktmbuf_mtod_offset(m, uint8_t *, h->pkt.payload_off);
 	size_t room = (size_t)m->buf_len - m->data_off - h->pkt.payload_off;
-	size_t cap = TW_MIN(room, (size_t)h->qi.limit);
+	/* The client's size, and no IP fragments (RFC 9715 3.1): the MTU. */
+	size_t cap =
+		TW_MIN(TW_MIN(room, (size_t)h->qi.limit),
+		       (size_t)tw_port_udp_max(&lc->app->ports[h->port_idx],
+					       h->pkt.ip_ver == 6));
 	uint8_t qn[TW_DNS_NAME_MAX];
 	int n;
 

@@ -149,6 +149,8 @@ tw_port_setup(struct tw_port *p, uint16_t port_id,
 		return rc;
 	}
 	p->configured = true;
+	if (rte_eth_dev_get_mtu(port_id, &p->mtu) != 0 || p->mtu < 1280)
+		p->mtu = RTE_ETHER_MTU;
 	rxd = conf->rx_desc;
 	txd = conf->tx_desc;
 	rc = rte_eth_dev_adjust_nb_rx_tx_desc(port_id, &rxd, &txd);

@@ -68,6 +68,7 @@ struct tw_port {
 	bool tx_udp_cksum; /**< UDP checksum offloaded */
 	bool rx_cksum;	   /**< RX IPv4/UDP checksum flags valid */
 	bool txq_shared;   /**< fewer TX queues than lcores: locked */
+	uint16_t mtu;	   /**< IP MTU (rte_eth_dev_get_mtu(), else 1500) */
 	bool configured;   /**< tw_port_setup() reached configure */
 	bool started;
 	uint64_t rss_hf; /**< hash functions in use */
@@ -202,6 +203,16 @@ tw_txq_flush(struct tw_txq *q)
 	q->dropped += (uint64_t)(q->len - n);
 	q->len = 0;
 	return n;
+}
+
+/**
+ * Largest UDP payload of a frame this port sends unfragmented: the MTU
+ * minus the IPv4 (20, no options) or IPv6 (40) and UDP headers.
+ */
+static inline uint16_t
+tw_port_udp_max(const struct tw_port *p, bool ipv6)
+{
+	return (uint16_t)(p->mtu - (ipv6 ? 48 : 28));
 }
 
 /** Buffer one packet; flushes when the buffer reaches its size. */
