@@ -205,8 +205,9 @@ mbufs_needed(const struct tw_config *cfg, unsigned n_ports, unsigned n_rx,
 	 * either way the loss is counted, and memory stays bounded.
 	 */
 	n += n_val * cfg->io.ring_size;
-	/* And as many again held by each validator for waiting clients. */
-	n += n_val * cfg->io.ring_size;
+	/* And a quarter of that held by each validator for waiting clients
+	 * (validator.c: the query frame is answered in place). */
+	n += n_val * (cfg->io.ring_size / 4);
 	n += n_lcores * (256 + 4 * cfg->io.burst); /* caches, buffers */
 	return n + 1024;
 }

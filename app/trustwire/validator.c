@@ -1644,8 +1644,12 @@ tw_validator_init(struct tw_lcore *lc)
 	if (rc != 0)
 		return rc;
 
-	/* One waiter per mbuf a ring can bring in (doc/dataplane.md). */
-	vs->w_max = cfg->io.ring_size;
+	/*
+	 * Clients waiting for an answer hold their query mbuf: a quarter of
+	 * a ring's worth per validator (main.c sizes the pool for it);
+	 * beyond, overload_dropped.
+	 */
+	vs->w_max = cfg->io.ring_size / 4;
 	vs->w_pool = tw_calloc(vs->w_max, sizeof(*vs->w_pool));
 	if (vs->w_pool == NULL)
 		return -ENOMEM;
