@@ -49,9 +49,9 @@
  * unsupported algorithm (RFC 4035 5.2). Where the OpenSSL configuration
  * refuses SHA-1 in signatures (probed at creation, see
  * tw_crypto_describe()), algorithms 5 and 7 are UNSUPPORTED in that
- * context. The RSA public exponent must be
- * odd, at least 3 and at most 64 bits (OpenSSL's own limit for large
- * moduli; it also bounds the cost an attacker can ask for).
+ * context. The RSA public exponent must be odd, at least 3 and at most
+ * 64 bits (OpenSSL's own limit for large moduli; it also bounds the cost
+ * an attacker can ask for).
  *
  * Nothing here reads a clock: signature validity periods are the
  * validator's business.

@@ -135,6 +135,48 @@ test_hash_vs_openssl(void **state)
 	free(msg);
 }
 
+/* One batch larger than IPsec-MB's job queue (256). */
+static void
+test_hash_big_batch(void **state)
+{
+	enum { N = 4096 };
+	struct tw_crypto_config cfg;
+	struct tw_crypto_ctx *ctx;
+	struct tw_crypto_hash_job *j = calloc(N, sizeof(*j));
+	struct tw_crypto_iov *iov = calloc(N, sizeof(*iov));
+	uint8_t *m = malloc(N * 100);
+
+	(void)state;
+	assert_non_null(j);
+	assert_non_null(iov);
+	assert_non_null(m);
+	trand_fill(m, N * 100);
+	tw_crypto_config_init(&cfg);
+	cfg.max_batch = N;
+	cfg.arena_size = (size_t)N * 1024;
+	ctx = make_ctx(TW_CRYPTO_PATH_AUTO, &cfg);
+	for (int i = 0; i < N; i++) {
+		iov[i] = (struct tw_crypto_iov){ m + i * 100, (size_t)i % 100 };
+		j[i] = (struct tw_crypto_hash_job){
+			.iov = &iov[i],
+			.iovcnt = 1,
+			.alg = (enum tw_crypto_hash)(1 + i % 4),
+		};
+	}
+	assert_int_equal(tw_crypto_hash_burst(ctx, j, N), N);
+	for (int i = 0; i < N; i++) {
+		uint8_t want[64];
+
+		ref_digest(j[i].alg, iov[i].base, iov[i].len, want);
+		assert_memory_equal(j[i].digest, want,
+				    tw_crypto_hash_len(j[i].alg));
+	}
+	tw_crypto_destroy(ctx);
+	free(j);
+	free(iov);
+	free(m);
+}
+
 static void
 test_hash_bad_input(void **state)
 {
@@ -432,6 +474,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hash_vs_openssl),
+		cmocka_unit_test(test_hash_big_batch),
 		cmocka_unit_test(test_hash_bad_input),
 		cmocka_unit_test(test_nsec3_rfc5155),
 		cmocka_unit_test(test_nsec3_mixed),
