@@ -199,7 +199,7 @@ struct tw_dns_edns {
 	uint16_t udp_size; /**< requestor's payload size (CLASS field) */
 	uint8_t ext_rcode; /**< upper 8 bits of the 12-bit RCODE */
 	uint8_t version;
-	uint16_t flags; /**< TW_DNS_EDNS_DO and the Z bits */
+	uint16_t flags;	 /**< TW_DNS_EDNS_DO and the Z bits */
 	uint16_t rr_off; /**< start of the OPT RR */
 	uint16_t rdata_off;
 	uint16_t rdlen;
@@ -246,8 +246,11 @@ struct tw_dns_msg {
  *   -TW_ENAMELEN a name longer than 255 octets;
  *   -TW_EOPT    OPT twice, OPT outside the additional section, OPT owner
  *               not root, or malformed options;
- *   -TW_EFORMAT QDCOUNT > 1;
- *   -TW_ERDATA  rdata shorter than its type's fixed part.
+ *   -TW_EFORMAT QDCOUNT > 1, or @p len > TW_DNS_MSG_MAX;
+ *   -TW_ERDATA  rdata malformed for its type: shorter than its fixed
+ *               part, names or fields not filling it exactly, a
+ *               compressed RRSIG signer / NSEC next name, a bad NSEC
+ *               type bitmap (A/AAAA are size-checked in class IN only).
  */
 int tw_dns_parse(struct tw_dns_msg *m, const uint8_t *pkt, size_t len);
 
@@ -339,7 +342,7 @@ int tw_dns_name_to_str(const uint8_t *name, char *buf, size_t size);
 
 /** DNSKEY rdata (RFC 4034 2.1). */
 struct tw_dns_dnskey {
-	uint16_t flags; /**< bit 7 (0x0100) zone key, bit 15 (0x0001) SEP */
+	uint16_t flags;	  /**< bit 7 (0x0100) zone key, bit 15 (0x0001) SEP */
 	uint8_t protocol; /**< must be 3 */
 	uint8_t algorithm;
 	const uint8_t *key;
@@ -447,7 +450,10 @@ bool tw_dns_bitmap_has(const uint8_t *bitmap, size_t len, uint16_t type);
  */
 int tw_dns_rr_soa(const struct tw_dns_msg *m, const struct tw_dns_rr *rr,
 		  struct tw_dns_soa *out);
-/** Target of NS, CNAME, DNAME or PTR, expanded into @p out. */
+/**
+ * Target of NS, CNAME, DNAME or PTR, expanded into @p out.
+ * @return 0; -TW_ERDATA for another type or a name not filling the rdata.
+ */
 int tw_dns_rr_target(const struct tw_dns_msg *m, const struct tw_dns_rr *rr,
 		     uint8_t out[TW_DNS_NAME_MAX]);
 /** Owner name of @p rr, expanded. @return its length or an error. */
@@ -516,7 +522,7 @@ int tw_dns_sigdata(const uint8_t *rrsig_rdata, size_t rrsig_len,
  */
 struct tw_dns_qkey {
 	uint32_t hash;
-	uint16_t len;	  /**< key bytes used: name length + 4 */
+	uint16_t len; /**< key bytes used: name length + 4 */
 	uint16_t name_len;
 	uint8_t key[TW_DNS_QKEY_MAX];
 };
@@ -553,9 +559,9 @@ uint32_t tw_dns_qkey_hash(const uint8_t *key, size_t len, uint32_t seed);
  */
 struct tw_dns_writer {
 	uint8_t *buf;
-	size_t cap;   /**< buffer size */
-	size_t limit; /**< max message size (<= cap); beyond: truncate */
-	size_t len;   /**< bytes written */
+	size_t cap;	/**< buffer size */
+	size_t limit;	/**< max message size (<= cap); beyond: truncate */
+	size_t len;	/**< bytes written */
 	size_t reserve; /**< bytes kept free at the end (for OPT) */
 	int err;
 	bool truncated;
@@ -572,8 +578,7 @@ void tw_dns_writer_init(struct tw_dns_writer *w, uint8_t *buf, size_t cap);
  * Set the size limit (e.g. the client's EDNS payload size or 512, RFC
  * 1035 4.2.1 / RFC 6891 6.2.5) and keep @p reserve bytes for the OPT RR.
  */
-void tw_dns_writer_limit(struct tw_dns_writer *w, size_t limit,
-			 size_t reserve);
+void tw_dns_writer_limit(struct tw_dns_writer *w, size_t limit, size_t reserve);
 
 /** Write the header (counts are patched by finish). */
 int tw_dns_write_header(struct tw_dns_writer *w, const struct tw_dns_hdr *h);
@@ -596,8 +601,7 @@ int tw_dns_write_question(struct tw_dns_writer *w, const uint8_t *name,
  * @return 0 or the error of tw_dns_write_header()/_question().
  */
 int tw_dns_write_response_start(struct tw_dns_writer *w,
-				const struct tw_dns_msg *query,
-				uint8_t rcode);
+				const struct tw_dns_msg *query, uint8_t rcode);
 
 /**
  * Append an RR to @p section (>= the current one). @p rdata is

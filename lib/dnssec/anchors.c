@@ -246,6 +246,12 @@ out:
 	return rc;
 }
 
+int
+tw_dnssec_anchor_add_default(struct tw_dnssec_ctx *ctx)
+{
+	return tw_dnssec_anchor_add_file(ctx, TW_DNSSEC_ROOT_KEY_FILE, NULL);
+}
+
 unsigned int
 tw_dnssec_anchor_count(const struct tw_dnssec_ctx *ctx)
 {

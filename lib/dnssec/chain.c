@@ -810,6 +810,34 @@ out:
 	return rc;
 }
 
+/* Whether an anchor has a DS or DNSKEY we can use; if not, the EDE and
+ * reason go to v->scratch_ede and the first zone's reason buffer. */
+static bool
+anchor_usable(struct tw_val *v, const struct dv_anchor *a)
+{
+	const struct tw_dnssec_config *cfg = &v->ctx->cfg;
+	char nb[TW_DNS_NAME_MAX * 4 + 2];
+	bool usable[256];
+	int ede = TW_EDE_NONE;
+
+	for (unsigned int i = 0; i < a->n_key; i++)
+		if (dv_alg_ok(cfg, a->keys[i].alg) && a->keys[i].proto == 3 &&
+		    (a->keys[i].flags & TW_DNSKEY_F_ZONE))
+			return true;
+	for (unsigned int i = 0; i < a->n_ds; i += 256)
+		if (dv_ds_usable(cfg, a->ds + i,
+				 a->n_ds - i < 256 ? a->n_ds - i : 256, usable,
+				 &ede))
+			return true;
+	v->scratch_ede =
+		ede == TW_EDE_NONE ? TW_EDE_UNSUPPORTED_DNSKEY_ALG : ede;
+	dv_set_reason(v->scratch_reason,
+		      "trust anchor for %s: only unsupported algorithms or "
+		      "digests",
+		      dv_name_str(a->name, nb, sizeof(nb)));
+	return false;
+}
+
 static void
 zone_secure(struct dv_zone *z, struct dv_entry *K)
 {
@@ -895,6 +923,15 @@ dv_chain_resolve(struct tw_val *v, struct dv_zone *z)
 			default:
 				break;
 			}
+		}
+		if (!K && !anchor_usable(v, a)) {
+			/* RFC 4035 5.2 for anchors: nothing we can validate
+			 * with: the zone is treated as unsigned, no fetch. */
+			rc = add_simple(v, DV_K_INSECURE, a->name, 3600u,
+					v->scratch_ede, v->scratch_reason);
+			if (rc < 0)
+				return rc;
+			continue;
 		}
 		if (!K) {
 			/* RFC 4035 5: start at the anchor's DNSKEY RRset. */

@@ -242,6 +242,7 @@ extern const size_t dv_alg_table_len;
 /** Verification of one RRset against a set of candidate keys. */
 struct dv_vtask {
 	/* in */
+	struct tw_val *v; /* the validation it counts against (limits) */
 	struct dv_msg *dm;
 	struct dv_rrset *set;
 	const uint8_t *zone;	   /* the signer the RRSIGs must name */
@@ -270,7 +271,9 @@ struct dv_vtask {
 struct tw_val;
 
 /* Run the signature rounds of n tasks to completion (each task: first
- * valid RRSIG wins). 0 or -ENOMEM. */
+ * valid RRSIG wins). Tasks without a validation of their own count
+ * against v; tasks of several validations (of one context) may be mixed:
+ * each round is one lib/crypto burst. 0 or -ENOMEM. */
 int dv_verify(struct tw_val *v, struct dv_vtask *t, size_t n);
 /* EDE and reason for a failed task. */
 int dv_fail_ede(uint32_t fail, const char **why);
@@ -452,25 +455,18 @@ struct tw_val {
 	struct tw_dnssec_ctx *ctx;
 	uint32_t now;
 	uint16_t qtype;
-	uint8_t qname[TW_DNS_NAME_MAX]; /* lowercase */
-	uint8_t *pkt;			/* our copy of the response */
-	struct dv_msg msg;
 	bool classified;
 	bool done;
-	uint8_t outcome;		/* enum dv_outcome */
-	uint8_t final[TW_DNS_NAME_MAX]; /* last name of the chain */
-	int16_t neg_zone;		/* zone of the denial proof */
-	bool need_wild;			/* an expansion needs a proof */
+	uint8_t outcome;  /* enum dv_outcome */
+	int16_t neg_zone; /* zone of the denial proof */
+	bool need_wild;	  /* an expansion needs a proof */
 	uint16_t n_items;
-	struct dv_item items[DV_MAX_ITEMS];
 	uint16_t n_zones;
-	struct dv_zone zones[DV_MAX_ZONES];
-	/* facts learnt by this validation (also given to the cache) */
 	uint16_t n_local;
-	struct dv_entry *local[DV_MAX_LOCAL];
+	uint8_t *pkt; /* our copy of the response */
+	struct dv_msg msg;
 	/* the pending request and the answer being processed */
 	bool need;
-	struct tw_val_request req;
 	const uint8_t *fetched;
 	size_t fetched_len;
 	bool fetch_failed;
@@ -479,8 +475,21 @@ struct tw_val {
 	uint16_t nsec3_hashes;
 	uint16_t fetches;
 	bool limit_hit;
+	int scratch_ede;
 	struct tw_dnssec_result res;
+	/* Below: not cleared at allocation (filled as used). */
+	uint8_t qname[TW_DNS_NAME_MAX]; /* lowercase */
+	uint8_t final[TW_DNS_NAME_MAX]; /* last name of the chain */
+	char scratch_reason[TW_DNSSEC_REASON_MAX];
+	struct tw_val_request req;
+	/* facts learnt by this validation (also given to the cache) */
+	struct dv_entry *local[DV_MAX_LOCAL];
+	struct dv_item items[DV_MAX_ITEMS];
+	struct dv_zone zones[DV_MAX_ZONES];
 };
+
+/* The part of struct tw_val cleared when it is allocated. */
+#define DV_VAL_CLEAR offsetof(struct tw_val, qname)
 
 /* Verdict bookkeeping. */
 void dv_set_reason(char *dst, const char *fmt, ...)

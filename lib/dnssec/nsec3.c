@@ -231,6 +231,21 @@ ce_proof(struct dv_n3ctx *c, const uint8_t *name, const uint8_t **ce,
 	return DV_PROOF_FAIL;
 }
 
+/*
+ * A closest encloser at a delegation without DS: the parent's NSEC3 for a
+ * name in the (unsigned) child. It proves the child insecure when asking
+ * for a DS (zone-cut discovery), but cannot deny data below the cut (RFC
+ * 6840 4.1): as a denial of a final answer it is refused.
+ */
+static enum dv_proof
+parent_side(enum dv_proof r, const char **why)
+{
+	if (r != DV_PROOF_INSECURE)
+		return r;
+	*why = "NSEC3 from the parent side of a zone cut";
+	return DV_PROOF_FAIL;
+}
+
 /* Checks of a matching NSEC3 in a NODATA proof (RFC 5155 8.5-8.7). */
 static enum dv_proof
 nodata_match(const struct dv_nsec3 *m, const uint8_t *name, uint16_t qtype,
@@ -276,7 +291,7 @@ prove(struct dv_n3ctx *c, struct n3q *q, const char **why)
 		 * wildcard at the closest encloser covered. */
 		r = ce_proof(c, q->name, &ce, &nc, why);
 		if (r != DV_PROOF_OK)
-			return r;
+			return parent_side(r, why);
 		if (dv_name_wild(wc, ce)) {
 			h = hash(c, wc);
 			if (!h)
@@ -297,10 +312,8 @@ prove(struct dv_n3ctx *c, struct n3q *q, const char **why)
 		if (m) /* RFC 5155 8.5, 8.6 */
 			return nodata_match(m, q->name, q->qtype, why);
 		r = ce_proof(c, q->name, &ce, &nc, why);
-		if (r == DV_PROOF_INSECURE && q->qtype != TW_DNS_T_DS)
-			return r;
 		if (r != DV_PROOF_OK)
-			return r == DV_PROOF_INSECURE ? DV_PROOF_FAIL : r;
+			return parent_side(r, why);
 		/* RFC 5155 8.7: wildcard NODATA */
 		if (dv_name_wild(wc, ce)) {
 			h = hash(c, wc);

@@ -185,8 +185,9 @@ build_job(struct tw_val *v, struct dv_vtask *t, const struct dv_rr *r,
  * is decided (no candidate left), negative on error.
  */
 static int
-next_job(struct tw_val *v, struct dv_vtask *t)
+next_job(struct dv_vtask *t)
 {
+	struct tw_val *v = t->v;
 	const struct tw_dnssec_limits *lim = &v->ctx->cfg.limits;
 	struct dv_rrset *s = t->set;
 
@@ -262,8 +263,10 @@ decided:
 }
 
 static void
-apply_verdict(struct tw_val *v, struct dv_vtask *t)
+apply_verdict(struct dv_vtask *t)
 {
+	struct tw_val *v = t->v;
+
 	switch (t->job.verdict) {
 	case TW_CRYPTO_VALID: {
 		uint32_t cap = t->set->ttl;
@@ -306,17 +309,21 @@ apply_verdict(struct tw_val *v, struct dv_vtask *t)
 int
 dv_verify(struct tw_val *v, struct dv_vtask *t, size_t n)
 {
-	struct tw_crypto_job *jobs;
+	struct tw_crypto_job local[8], *jobs = local;
 	int rc = 0;
 
 	if (n == 0)
 		return 0;
-	jobs = tw_malloc(n * sizeof(*jobs));
-	if (!jobs)
-		return -ENOMEM;
+	if (n > TW_ARRAY_SIZE(local)) {
+		jobs = tw_malloc(n * sizeof(*jobs));
+		if (!jobs)
+			return -ENOMEM;
+	}
 	for (size_t i = 0; i < n; i++) {
 		t[i].status = 0;
 		t[i].wc_labels = 0xff;
+		if (!t[i].v)
+			t[i].v = v;
 	}
 	for (;;) {
 		unsigned int nj = 0;
@@ -324,7 +331,7 @@ dv_verify(struct tw_val *v, struct dv_vtask *t, size_t n)
 		for (size_t i = 0; i < n; i++) {
 			if (t[i].status)
 				continue;
-			rc = next_job(v, &t[i]);
+			rc = next_job(&t[i]);
 			if (rc < 0)
 				goto out;
 			if (rc == 1) {
@@ -342,7 +349,7 @@ dv_verify(struct tw_val *v, struct dv_vtask *t, size_t n)
 			t[i].job.verdict = jobs[nj].verdict;
 			t[i].job.flags = jobs[nj].flags;
 			nj++;
-			apply_verdict(v, &t[i]);
+			apply_verdict(&t[i]);
 		}
 	}
 	rc = 0;
@@ -352,6 +359,7 @@ out:
 		t[i].buf = NULL;
 		t[i].in_flight = false;
 	}
-	tw_free(jobs);
+	if (jobs != local)
+		tw_free(jobs);
 	return rc;
 }

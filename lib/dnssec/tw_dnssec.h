@@ -317,6 +317,15 @@ int tw_dnssec_anchor_add_file(struct tw_dnssec_ctx *ctx, const char *path,
 			      unsigned *err_line);
 
 /**
+ * Read the default anchors, TW_DNSSEC_ROOT_KEY_FILE (Debian's
+ * dns-root-data): tw_dnssec_anchor_add_file() on it. Contexts start with
+ * no anchor: a caller wanting the root's calls this once.
+ *
+ * @return as tw_dnssec_anchor_add_file().
+ */
+int tw_dnssec_anchor_add_default(struct tw_dnssec_ctx *ctx);
+
+/**
  * Number of anchor RRs loaded.
  *
  * @param ctx  The context.
@@ -387,6 +396,35 @@ struct tw_val_request {
 int tw_val_start(struct tw_dnssec_ctx *ctx, const uint8_t *resp, size_t len,
 		 const uint8_t *qname, uint16_t qtype, uint32_t now,
 		 struct tw_val **vp);
+
+/** One response for tw_val_start_burst(). */
+struct tw_val_in {
+	const uint8_t *resp; /**< the upstream response (copied) */
+	size_t len;
+	const uint8_t *qname; /**< its question's name (wire) */
+	uint16_t qtype;	      /**< its question's type */
+};
+
+/**
+ * Start several validations at once (the validator lcore's RX burst):
+ * the same as tw_val_start() for each response, except that the
+ * signature checks of every response that needs no fetch (the zone keys
+ * are cached) run together, one lib/crypto burst per round, so that the
+ * multi-buffer hashing lanes fill across responses. The others come back
+ * with TW_VAL_NEED and continue one by one with tw_val_provide().
+ *
+ * @param ctx   The context.
+ * @param in    n responses.
+ * @param n     How many.
+ * @param now   Current time.
+ * @param vals  Receives n validations (NULL where rcs[i] < 0); free each.
+ * @param rcs   Receives n return codes, as tw_val_start() returns them.
+ * @return The number of validations made (non-NULL vals[i]); 0 for NULL
+ *   arguments.
+ */
+unsigned int tw_val_start_burst(struct tw_dnssec_ctx *ctx,
+				const struct tw_val_in *in, unsigned int n,
+				uint32_t now, struct tw_val **vals, int *rcs);
 
 /**
  * The pending request after TW_VAL_NEED.

@@ -516,21 +516,13 @@ item_from_zone(struct dv_item *it, const struct dv_zone *z)
 	it->why = NULL; /* the zone's reason */
 }
 
-static int
-verify_items(struct tw_val *v)
+/* The signature tasks of the items whose zone is secure; the others get
+ * their zone's verdict. t and map hold n_items each. Returns the count. */
+static size_t
+prepare_items(struct tw_val *v, struct dv_vtask *t, int16_t *map)
 {
-	struct dv_vtask *t;
-	int16_t *map;
 	size_t nt = 0;
-	int rc;
 
-	t = tw_calloc(v->n_items ? v->n_items : 1, sizeof(*t));
-	map = tw_calloc(v->n_items ? v->n_items : 1, sizeof(*map));
-	if (!t || !map) {
-		tw_free(t);
-		tw_free(map);
-		return -ENOMEM;
-	}
 	for (int i = 0; i < v->n_items; i++) {
 		struct dv_item *it = &v->items[i];
 		struct dv_rrset *s = &v->msg.sets[it->set];
@@ -550,6 +542,8 @@ verify_items(struct tw_val *v)
 			it->why = "RRSIG missing";
 			continue;
 		}
+		memset(&t[nt], 0, sizeof(t[nt]));
+		t[nt].v = v;
 		t[nt].dm = &v->msg;
 		t[nt].set = s;
 		t[nt].zone = z->keys->name;
@@ -557,8 +551,15 @@ verify_items(struct tw_val *v)
 		t[nt].n_keys = z->keys->n_keys;
 		map[nt++] = (int16_t)i;
 	}
-	rc = dv_verify(v, t, nt);
-	for (size_t k = 0; rc == 0 && k < nt; k++) {
+	return nt;
+}
+
+/* Take the verdicts of the tasks. */
+static void
+apply_items(struct tw_val *v, const struct dv_vtask *t, const int16_t *map,
+	    size_t nt)
+{
+	for (size_t k = 0; k < nt; k++) {
 		struct dv_item *it = &v->items[map[k]];
 
 		it->status = t[k].status;
@@ -570,7 +571,7 @@ verify_items(struct tw_val *v)
 		}
 	}
 	/* A synthesised CNAME stands or falls with its DNAME. */
-	for (int i = 0; rc == 0 && i < v->n_items; i++) {
+	for (int i = 0; i < v->n_items; i++) {
 		struct dv_item *it = &v->items[i];
 
 		if (it->role == DV_R_SYNTH && it->dname >= 0) {
@@ -582,9 +583,6 @@ verify_items(struct tw_val *v)
 			it->zone = d->zone;
 		}
 	}
-	tw_free(t);
-	tw_free(map);
-	return rc;
 }
 
 /* The secure NSEC / NSEC3 RRs of zone zi among the authority items. */
@@ -775,24 +773,30 @@ merge(struct tw_val *v, int status, int ede, const char *fmt, ...)
 	}
 }
 
+/* After the signatures: proofs and the verdict. 0 or -ENOMEM. */
 static int
-finish(struct tw_val *v)
+conclude(struct tw_val *v)
 {
 	struct dv_nsec *ns;
 	struct dv_nsec3 *n3;
 	uint32_t ttl = UINT32_MAX;
 	char nb[TW_DNS_NAME_MAX * 4 + 2], tb[16];
-	int rc;
 
-	rc = verify_items(v);
-	if (rc < 0)
-		return rc;
-	ns = tw_calloc(DV_MAX_PROOF, sizeof(*ns));
-	n3 = tw_calloc(DV_MAX_PROOF, sizeof(*n3));
-	if (!ns || !n3) {
-		tw_free(ns);
-		tw_free(n3);
-		return -ENOMEM;
+	ns = NULL;
+	n3 = NULL;
+	for (int i = 0; i < v->n_items && !ns; i++)
+		if (v->items[i].status == TW_DNSSEC_SECURE &&
+		    v->items[i].wc_labels != 0xff)
+			ns = (struct dv_nsec *)1;
+	if (ns || v->outcome != DV_POSITIVE) {
+		/* proof scratch, only for denials and expansions */
+		ns = tw_calloc(DV_MAX_PROOF, sizeof(*ns));
+		n3 = tw_calloc(DV_MAX_PROOF, sizeof(*n3));
+		if (!ns || !n3) {
+			tw_free(ns);
+			tw_free(n3);
+			return -ENOMEM;
+		}
 	}
 	/* RFC 4035 5.3.4 / RFC 5155 8.8: expansions need a proof. */
 	for (int i = 0; i < v->n_items; i++) {
@@ -853,6 +857,31 @@ finish(struct tw_val *v)
 	return 0;
 }
 
+/* Signatures of one validation, then its verdict. */
+static int
+finish(struct tw_val *v)
+{
+	struct dv_vtask *t;
+	int16_t *map;
+	size_t nt;
+	int rc;
+
+	t = tw_malloc((v->n_items ? v->n_items : 1u) * sizeof(*t));
+	map = tw_malloc((v->n_items ? v->n_items : 1u) * sizeof(*map));
+	if (!t || !map) {
+		tw_free(t);
+		tw_free(map);
+		return -ENOMEM;
+	}
+	nt = prepare_items(v, t, map);
+	rc = dv_verify(v, t, nt);
+	if (rc == 0)
+		apply_items(v, t, map, nt);
+	tw_free(t);
+	tw_free(map);
+	return rc < 0 ? rc : conclude(v);
+}
+
 /* ---- The state machine ---------------------------------------------------- */
 
 static void
@@ -878,8 +907,10 @@ count_result(struct tw_val *v)
 		st->limit_hits++;
 }
 
+/* Classify, then resolve the zones: TW_VAL_NEED, 0 (done, or ready for
+ * the signatures), or negative. */
 static int
-run(struct tw_val *v)
+run_zones(struct tw_val *v)
 {
 	int rc = 0;
 
@@ -890,8 +921,13 @@ run(struct tw_val *v)
 		if (rc == TW_VAL_NEED)
 			return TW_VAL_NEED;
 	}
-	if (rc == 0 && !v->done)
-		rc = finish(v);
+	return rc;
+}
+
+/* The end of a run: an error becomes "could not check". */
+static int
+end_run(struct tw_val *v, int rc)
+{
 	if (rc < 0) {
 		done(v, TW_DNSSEC_INDETERMINATE, TW_EDE_DNSSEC_INDETERMINATE,
 		     "could not check: %s", tw_strerror(rc));
@@ -901,25 +937,37 @@ run(struct tw_val *v)
 	return rc < 0 ? rc : TW_VAL_DONE;
 }
 
-int
-tw_val_start(struct tw_dnssec_ctx *ctx, const uint8_t *resp, size_t len,
-	     const uint8_t *qname, uint16_t qtype, uint32_t now,
-	     struct tw_val **vp)
+static int
+run(struct tw_val *v)
+{
+	int rc = run_zones(v);
+
+	if (rc == TW_VAL_NEED)
+		return rc;
+	if (rc == 0 && !v->done)
+		rc = finish(v);
+	return end_run(v, rc);
+}
+
+/* A validation of resp, classified and run up to nothing. */
+static int
+val_new(struct tw_dnssec_ctx *ctx, const uint8_t *resp, size_t len,
+	const uint8_t *qname, uint16_t qtype, uint32_t now, struct tw_val **vp)
 {
 	struct tw_val *v;
 	int rc;
 
-	if (!vp)
-		return -EINVAL;
 	*vp = NULL;
 	if (!ctx || !resp || !qname ||
 	    tw_dns_name_check(qname, TW_DNS_NAME_MAX) < 0)
 		return -EINVAL;
 	if (len > TW_DNS_MSG_MAX)
 		return -TW_EFORMAT;
-	v = tw_calloc(1, sizeof(*v));
+	/* ~20 KiB, mostly arrays filled as used: clear only the head */
+	v = tw_malloc(sizeof(*v));
 	if (!v)
 		return -ENOMEM;
+	memset(v, 0, DV_VAL_CLEAR);
 	v->ctx = ctx;
 	v->now = now;
 	v->qtype = qtype;
@@ -942,7 +990,88 @@ tw_val_start(struct tw_dnssec_ctx *ctx, const uint8_t *resp, size_t len,
 	}
 	ctx->stats.validations++;
 	*vp = v;
-	return run(v);
+	return 0;
+}
+
+int
+tw_val_start(struct tw_dnssec_ctx *ctx, const uint8_t *resp, size_t len,
+	     const uint8_t *qname, uint16_t qtype, uint32_t now,
+	     struct tw_val **vp)
+{
+	int rc;
+
+	if (!vp)
+		return -EINVAL;
+	rc = val_new(ctx, resp, len, qname, qtype, now, vp);
+	return rc < 0 ? rc : run(*vp);
+}
+
+unsigned int
+tw_val_start_burst(struct tw_dnssec_ctx *ctx, const struct tw_val_in *in,
+		   unsigned int n, uint32_t now, struct tw_val **vals, int *rcs)
+{
+	struct dv_vtask *t = NULL;
+	int16_t *map = NULL;
+	size_t *first = NULL, total = 0, nt = 0;
+	struct tw_val *lead = NULL;
+	unsigned int made = 0;
+	int rc = 0;
+
+	if (!ctx || !in || !vals || !rcs)
+		return 0;
+	/* 1: each up to its signatures (or its first request) */
+	for (unsigned int i = 0; i < n; i++) {
+		rcs[i] = val_new(ctx, in[i].resp, in[i].len, in[i].qname,
+				 in[i].qtype, now, &vals[i]);
+		if (rcs[i] < 0)
+			continue;
+		made++;
+		rcs[i] = run_zones(vals[i]);
+		if (rcs[i] == TW_VAL_NEED)
+			continue;
+		if (rcs[i] < 0 || vals[i]->done) {
+			rcs[i] = end_run(vals[i], rcs[i]);
+			continue;
+		}
+		rcs[i] = 1 << 16; /* ready for the shared rounds */
+		total += vals[i]->n_items;
+		if (!lead)
+			lead = vals[i];
+	}
+	if (!lead)
+		return made;
+	/* 2: the signature tasks of all of them, in shared bursts */
+	t = tw_malloc(total * sizeof(*t));
+	map = tw_malloc(total * sizeof(*map));
+	first = tw_malloc((n + 1u) * sizeof(*first));
+	if (!t || !map || !first) {
+		rc = -ENOMEM;
+	} else {
+		for (unsigned int i = 0; i < n; i++) {
+			first[i] = nt;
+			if (rcs[i] == 1 << 16)
+				nt += prepare_items(vals[i], t + nt, map + nt);
+		}
+		first[n] = nt;
+		rc = dv_verify(lead, t, nt);
+	}
+	/* 3: each one's verdict */
+	for (unsigned int i = 0; i < n; i++) {
+		int r = rc;
+
+		if (rcs[i] != 1 << 16)
+			continue;
+		if (r == 0) {
+			apply_items(vals[i], t + first[i], map + first[i],
+				    first[i + 1] - first[i]);
+			r = conclude(vals[i]);
+		}
+		rcs[i] = end_run(vals[i], r);
+	}
+	tw_free(t);
+	tw_free(map);
+	tw_free(first);
+	return made;
 }
 
 const struct tw_val_request *
