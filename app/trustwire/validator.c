@@ -161,6 +161,11 @@ struct tw_vstate {
 	int epfd;
 	unsigned n_tcp;
 
+	/* Jobs whose upstream answer came in this poll: validations are
+	 * started together (tw_val_start_burst(): shared crypto bursts). */
+	unsigned n_start;
+	struct job *start[TW_MAX_BURST];
+
 	uint16_t ttl_off[TW_ANS_MAX_TTL];
 	uint8_t msg[TW_DNS_MSG_MAX];
 };
@@ -180,6 +185,7 @@ static void fetch_complete(struct tw_vstate *vs, struct fetch *f,
 			   const uint8_t *resp, size_t len);
 static void job_step(struct tw_vstate *vs, struct job *j, const uint8_t *resp,
 		     size_t len, uint8_t up);
+static void start_flush(struct tw_vstate *vs);
 
 /* ---- Helpers ------------------------------------------------------------ */
 
@@ -1219,6 +1225,47 @@ job_continue(struct tw_vstate *vs, struct job *j, int rc)
 		 "validation could not complete");
 }
 
+/*
+ * Start the validations of the upstream answers that came in during
+ * this poll in one call: the signature checks of those whose zone keys
+ * are cached share lib/crypto bursts (multi-buffer hashing lanes fill
+ * across responses); the others continue with their fetches.
+ */
+static void
+start_flush(struct tw_vstate *vs)
+{
+	struct tw_val_in in[TW_MAX_BURST];
+	struct tw_val *vals[TW_MAX_BURST];
+	struct job *jobs[TW_MAX_BURST];
+	int rcs[TW_MAX_BURST];
+	unsigned i, n = vs->n_start;
+
+	if (n == 0)
+		return;
+	/* A copy: what follows may queue new starts. */
+	memcpy(jobs, vs->start, n * sizeof(jobs[0]));
+	vs->n_start = 0;
+	for (i = 0; i < n; i++) {
+		struct job *j = jobs[i];
+
+		in[i].resp = j->resp;
+		in[i].len = j->resp_len;
+		in[i].qname = j->q.key;
+		in[i].qtype = j->q.qtype;
+	}
+	tw_val_start_burst(vs->dv, in, n, now_wall(), vals, rcs);
+	for (i = 0; i < n; i++) {
+		struct job *j = jobs[i];
+
+		j->val = vals[i];
+		if (rcs[i] < 0 || j->val == NULL)
+			job_fail(vs, j, TW_EDE_DNSSEC_INDETERMINATE,
+				 "upstream answer not validatable");
+		else
+			job_continue(vs, j, rcs[i]);
+	}
+}
+
 /* The fetch @p j waited for is over: @p resp (NULL: it failed). */
 static void
 job_step(struct tw_vstate *vs, struct job *j, const uint8_t *resp, size_t len,
@@ -1260,14 +1307,10 @@ job_step(struct tw_vstate *vs, struct job *j, const uint8_t *resp, size_t len,
 	j->resp_len = (uint16_t)len;
 	j->resp_time = vs->now_s;
 	j->resp_up = up;
-	rc = tw_val_start(vs->dv, resp, len, j->q.key, j->q.qtype, now_wall(),
-			  &j->val);
-	if (rc < 0) {
-		job_fail(vs, j, TW_EDE_DNSSEC_INDETERMINATE,
-			 "upstream answer not validatable");
-		return;
-	}
-	job_continue(vs, j, rc);
+	/* Validated with the others of this poll (start_flush()). */
+	if (vs->n_start == TW_MAX_BURST)
+		start_flush(vs);
+	vs->start[vs->n_start++] = j;
 }
 
 static void
@@ -1559,6 +1602,7 @@ tw_validator_poll(struct tw_lcore *lc, uint64_t now_tsc)
 	for (i = 0; i < n; i++)
 		validator_handle_upstream_response(lc, objs[i]);
 	work += n;
+	start_flush(vs);
 	if (lc->tcpq_ring != NULL) {
 		n = rte_ring_sc_dequeue_burst(lc->tcpq_ring, objs, lc->burst,
 					      NULL);
@@ -1566,7 +1610,9 @@ tw_validator_poll(struct tw_lcore *lc, uint64_t now_tsc)
 			validator_handle_tcp(lc, objs[i]);
 		work += n;
 	}
-	return work + validator_timers(lc, now_tsc);
+	work += validator_timers(lc, now_tsc);
+	start_flush(vs); /* TCP answers */
+	return work;
 }
 
 /* ---- Set-up ------------------------------------------------------------- */
@@ -1676,6 +1722,7 @@ tw_validator_fini(struct tw_lcore *lc)
 
 	if (vs == NULL)
 		return;
+	vs->n_start = 0; /* those jobs are in the job table too */
 	/* Fetches first (they point at jobs), then jobs and waiters. */
 	while (vs->t_head != NULL || vs->a_head != NULL) {
 		struct fetch *f = vs->t_head ? vs->t_head : vs->a_head;
