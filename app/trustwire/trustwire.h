@@ -168,7 +168,7 @@ unsigned tw_worker_poll(struct tw_lcore *lc);
 
 /*
  * Worker hooks: the DNS logic plugs in here. Each one owns @p m (sends
- * or frees it). See worker.c for what is stubbed.
+ * or frees it). See worker.c and doc/dataplane.md.
  */
 void worker_handle_dns_query(struct tw_lcore *lc, uint16_t port_idx,
 			     struct rte_mbuf *m, const struct tw_cls *c);

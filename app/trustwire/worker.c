@@ -145,14 +145,14 @@ lookup_burst(struct tw_lcore *lc, uint32_t now)
 }
 
 /*
- * HOOK worker_handle_upstream_response -- ring path real, checks STUB.
+ * HOOK worker_handle_upstream_response.
  *
  * An upstream's answer arrives on whatever queue RSS chose; it belongs
  * to the validator that sent the query. Validators pick their source
  * ports so that port % n_validators == validator_idx (doc/dataplane.md),
  * so the owner is known without shared state.
- * Target additions: nothing else on the worker (ID/question matching
- * against the pending query is the validator's, RFC 5452 9.1).
+ * Nothing else on the worker: ID, address, port and question matching
+ * against the pending query is the validator's (RFC 5452 9.1).
  */
 void
 worker_handle_upstream_response(struct tw_lcore *lc, uint16_t port_idx,
