@@ -219,7 +219,8 @@ tw_answer_build(const struct tw_dns_msg *up, const struct tw_answer_req *rq,
 	o->made = fail;
 	o->ad = !fail && tw_answer_ad(rq->status, rq->kflags);
 
-	h.flags = (uint16_t)(TW_DNS_F_QR | TW_DNS_F_RA | (rcode & 0xf));
+	h.flags = (uint16_t)(TW_DNS_F_QR | TW_DNS_F_RA | (rcode & 0xf) |
+			     ((rq->opcode & 0xf) << 11));
 	if (rq->kflags & TW_CACHE_KF_RD)
 		h.flags |= TW_DNS_F_RD;
 	if (rq->kflags & TW_CACHE_KF_CD)

@@ -126,6 +126,7 @@ struct tw_answer_req {
 	uint16_t udp_size;    /**< ours, in the OPT RR */
 	uint32_t age;	      /**< seconds subtracted from every TTL */
 	uint16_t rcode;	      /**< without @p up: the RCODE (12 bits) */
+	uint8_t opcode;	      /**< echoed (RFC 1035 4.1.1); 0: QUERY */
 };
 
 /** Facts about a message tw_answer_build() wrote. */

@@ -176,6 +176,7 @@ struct verdict {
 	int ede;
 	const char *reason;
 	uint16_t rcode; /* without upstream data */
+	uint8_t opcode; /* echoed */
 	uint8_t kind;
 	uint32_t created;
 	uint32_t expire; /* 0: not cacheable */
@@ -400,6 +401,7 @@ build_variant(struct tw_vstate *vs, const struct qk *q,
 		.udp_size = (uint16_t)vs->cfg->limits.edns_udp_size,
 		.age = vs->now_s > vd->created ? vs->now_s - vd->created : 0,
 		.rcode = vd->rcode,
+		.opcode = vd->opcode,
 	};
 	struct tw_answer_out o;
 	int n;
@@ -1422,7 +1424,15 @@ client_question(struct tw_vstate *vs, struct waiter *w, const uint8_t *dns,
 	else
 		w->limit = UINT16_MAX;
 	if (qi.slow & TW_QS_OPCODE) {
-		answer_made(vs, &q, w, TW_DNS_RCODE_NOTIMP, TW_EDE_NONE, NULL);
+		/* RFC 1035 4.1.1: NOTIMP, the opcode echoed. */
+		struct verdict vd = { .status = 0,
+				      .ede = TW_EDE_NONE,
+				      .rcode = TW_DNS_RCODE_NOTIMP,
+				      .opcode = (uint8_t)((qi.flags >> 11) &
+							  0xf) };
+
+		w->next = NULL;
+		answer_all(vs, &q, NULL, &vd, w);
 		return;
 	}
 	if (qi.slow & TW_QS_BADVERS) {

@@ -483,6 +483,15 @@ test_badvers(void **state)
 	assert_int_equal(m.hdr.flags & TW_DNS_F_RCODE_MASK, 0);
 	assert_int_equal(m.edns.ext_rcode, 1);
 	assert_int_equal(m.edns.version, 0);
+	/* NOTIMP echoes the opcode (RFC 1035 4.1.1). */
+	rq.rcode = TW_DNS_RCODE_NOTIMP;
+	rq.opcode = 2;
+	n = tw_answer_build(NULL, &rq, out, sizeof(out), NULL, &o);
+	assert_true(n > 0);
+	assert_int_equal(tw_dns_parse(&m, out, (size_t)n), 0);
+	assert_int_equal(m.hdr.flags & TW_DNS_F_RCODE_MASK,
+			 TW_DNS_RCODE_NOTIMP);
+	assert_int_equal((m.hdr.flags & TW_DNS_F_OPCODE_MASK) >> 11, 2);
 	/* Room for nothing: -ENOSPC; a bad key: -EINVAL. */
 	assert_int_equal(tw_answer_build(NULL, &rq, out, 20, NULL, &o),
 			 -ENOSPC);
