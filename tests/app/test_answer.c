@@ -197,7 +197,8 @@ query(uint8_t *buf, uint16_t flags, int edns, uint16_t size, uint16_t eflags,
 		buf[n + 6] = version;
 		tw_put16(buf + n + 7, eflags);
 		tw_put16(buf + n + 9, opts_len);
-		memcpy(buf + n + 11, opts, opts_len);
+		if (opts_len > 0)
+			memcpy(buf + n + 11, opts, opts_len);
 		n += 11 + opts_len;
 	}
 	return n;
