@@ -8,6 +8,7 @@
  * (EAL, ports, memory); 2 configuration or usage error.
  */
 #include <errno.h>
+#include <net/if.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -204,6 +205,9 @@ mbufs_needed(const struct tw_config *cfg, unsigned n_ports, unsigned n_rx,
 	 * either way the loss is counted, and memory stays bounded.
 	 */
 	n += n_val * cfg->io.ring_size;
+	/* And a quarter of that held by each validator for waiting clients
+	 * (validator.c: the query frame is answered in place). */
+	n += n_val * (cfg->io.ring_size / 4);
 	n += n_lcores * (256 + 4 * cfg->io.burst); /* caches, buffers */
 	return n + 1024;
 }
@@ -276,7 +280,10 @@ new_lcore(struct tw_app *app, const struct tw_config *cfg, unsigned id,
 	if (roles & TW_ROLE_VALIDATOR) {
 		lc->miss_ring = app->miss_ring[vidx];
 		lc->resp_ring = app->resp_ring[vidx];
+		lc->tcpq_ring = app->tcpq_ring[vidx];
 	}
+	if (roles & TW_ROLE_WORKER)
+		lc->cw = tw_cache_worker(app->cache, widx);
 	return lc;
 }
 
@@ -349,6 +356,23 @@ exception_addresses(struct tw_app *app, const struct tw_config *cfg)
 			LOG("exception interface %s: address %s/%u", ifname, a,
 			    l->len);
 		}
+		{
+			char kif[IF_NAMESIZE];
+
+			rc = tw_port_kernel_isolate(&app->ports[p], ifname,
+						    kif);
+			if (rc == 0)
+				LOG("kernel interface %s of port %u: "
+				    "rp_filter 1, arp_ignore 1, IPv6 off (the "
+				    "kernel answers over %s only)",
+				    kif, app->ports[p].port_id, ifname);
+			else if (rc != -ENOTSUP)
+				WARN("kernel interface of port %u not isolated "
+				     "(%s): the kernel may answer clients "
+				     "itself (fix: sysctl rp_filter=1, "
+				     "arp_ignore=1 on it)",
+				     app->ports[p].port_id, strerror(-rc));
+		}
 	}
 	return 0;
 }
@@ -371,11 +395,68 @@ drain_rings(struct tw_app *app)
 	}
 }
 
+/*
+ * The DNS side: the workers' cache, the next hops of the upstreams and
+ * the rings of the TCP service. Before the lcores are made.
+ */
+static int
+dns_setup(struct tw_app *app, const struct tw_config *cfg)
+{
+	struct tw_cache_config cc = {
+		.n_workers = app->n_workers,
+		.n_publishers = app->n_validators,
+		.entries = cfg->cache.entries,
+		.ttl_min = cfg->cache.min_ttl,
+		.ttl_max = cfg->cache.max_ttl,
+		.bogus_ttl_max = cfg->cache.bogus_ttl,
+	};
+	char name[RTE_RING_NAMESIZE], a[64];
+	unsigned v, bad, i;
+	int rc;
+
+	if (cc.neg_ttl_max == 0 || cc.neg_ttl_max > cc.ttl_max)
+		cc.neg_ttl_max = cc.ttl_max < 10800 ? cc.ttl_max : 10800;
+	rc = tw_cache_create(&cc, &app->cache);
+	if (rc != 0) {
+		ERR("cannot create the cache (%u entries per worker): %s",
+		    cfg->cache.entries, tw_strerror(rc));
+		return rc;
+	}
+	LOG("cache: %u entries per worker, %u worker(s), %u publisher(s)",
+	    cfg->cache.entries, app->n_workers, app->n_validators);
+	bad = tw_neigh_routes(cfg, &app->neigh, app->routes);
+	for (i = 0; i < cfg->n_upstreams; i++)
+		if (app->routes[i].neigh < 0)
+			WARN("upstream %s: no route (fix: a listen address on "
+			     "its prefix, or --gateway ADDR)",
+			     tw_config_addr_str(cfg->upstreams[i].family,
+						cfg->upstreams[i].addr, a,
+						sizeof(a)));
+	(void)bad;
+	for (v = 0; v < app->n_validators; v++) {
+		snprintf(name, sizeof(name), "tw_tcpq_%u", v);
+		app->tcpq_ring[v] =
+			rte_ring_create(name, 1024, (int)rte_socket_id(),
+					RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (app->tcpq_ring[v] == NULL)
+			return -ENOMEM;
+	}
+	app->tcpa_ring = rte_ring_create("tw_tcpa", 1024 * TW_MAX_VALIDATORS,
+					 (int)rte_socket_id(), RING_F_SC_DEQ);
+	if (app->tcpa_ring == NULL)
+		return -ENOMEM;
+	return 0;
+}
+
 static void
 teardown(struct tw_app *app)
 {
 	unsigned i;
 
+	tw_tcp_stop(app);
+	for (i = 0; i < app->n_lcores; i++)
+		if (app->lcores[i]->roles & TW_ROLE_VALIDATOR)
+			tw_validator_fini(app->lcores[i]);
 	for (i = 0; i < app->n_ports; i++) {
 		tw_port_close(&app->ports[i]);
 		if (app->has_exc)
@@ -384,6 +465,8 @@ teardown(struct tw_app *app)
 	drain_rings(app);
 	for (i = 0; i < app->n_lcores; i++)
 		rte_free(app->lcores[i]);
+	tw_cache_destroy(app->cache);
+	app->cache = NULL;
 	rte_mempool_free(app->pool);
 }
 
@@ -513,6 +596,8 @@ run(struct tw_app *app, const struct tw_config *cfg)
 	if (getrandom(&app->hash_seed, sizeof(app->hash_seed), 0) !=
 	    sizeof(app->hash_seed))
 		app->hash_seed = (uint32_t)rte_rdtsc();
+	if (dns_setup(app, cfg) != 0)
+		return EXIT_RUNTIME;
 	RTE_LCORE_FOREACH(id)
 	{
 		/* TX queue index: counts only lcores that transmit. */
@@ -542,6 +627,17 @@ run(struct tw_app *app, const struct tw_config *cfg)
 		if (roles[id] == 0)
 			WARN("lcore %u has no role and stays idle", id);
 	}
+	for (i = 0; i < app->n_lcores; i++) {
+		if (!(app->lcores[i]->roles & TW_ROLE_VALIDATOR))
+			continue;
+		rc = tw_validator_init(app->lcores[i]);
+		if (rc != 0) {
+			ERR("validator on lcore %u: %s",
+			    app->lcores[i]->lcore_id, tw_strerror(rc));
+			return rc == -EINVAL ? EXIT_CONFIG : EXIT_RUNTIME;
+		}
+	}
+	LOG("trust anchors from %s", cfg->trust_anchor);
 
 	if (tw_telemetry_register(app) != 0)
 		WARN("telemetry commands not registered");
@@ -561,6 +657,8 @@ run(struct tw_app *app, const struct tw_config *cfg)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
+	if (tw_tcp_start(app) != 0)
+		return EXIT_RUNTIME;
 	print_start(app, cfg);
 	app->start_tsc = rte_rdtsc();
 	if (cfg->duration_s > 0)

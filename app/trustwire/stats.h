@@ -45,7 +45,16 @@ enum tw_ctr {
 	TW_CTR_BOGUS,		  /* SERVFAIL + EDE (see bogus_ede) */
 	TW_CTR_INDETERMINATE,	  /* could not check */
 	TW_CTR_SERVFAIL,	  /* SERVFAIL answers sent */
-	TW_CTR_STUB_DROPPED,	  /* dropped by a hook not implemented yet */
+	TW_CTR_TRUNCATED,	  /* TC=1 answers: client buffer too small */
+	TW_CTR_COALESCED,	  /* queries joined an outstanding question */
+	TW_CTR_STORE_ANSWERS,	  /* answered from a validator's store */
+	TW_CTR_OVERLOAD,	  /* dropped: too many pending (max_inflight) */
+	TW_CTR_UPSTREAM_RETRIES,  /* upstream query sent again (timeout,
+				     error, bogus answer) */
+	TW_CTR_TCP_FALLBACKS,	  /* truncated upstream answer: TCP */
+	TW_CTR_TCP_QUERIES,	  /* client queries over TCP */
+	TW_CTR_NEIGH_REQUESTS,	  /* ARP requests / solicitations sent */
+	TW_CTR_PUBLISHED,	  /* cache entries published to workers */
 	TW_CTR_ARP_REPLIES,	  /* ARP requests for us answered */
 	TW_CTR_ND_REPLIES,	  /* Neighbour Solicitations answered */
 	TW_CTR_ECHO_REPLIES,	  /* ICMP/ICMPv6 echo requests answered */

@@ -25,8 +25,10 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
+#include "answer.h"
 #include "classify.h"
 #include "config.h"
+#include "neigh.h"
 #include "ratelimit.h"
 #include "stats.h"
 #include "tw_common.h"
@@ -42,6 +44,8 @@
 #define TW_ROLE_MAIN	  0x4
 
 struct tw_app;
+struct tw_tcp_server; /* tcp.c */
+struct tw_tcp_req;    /* tcp.c */
 
 /** A worker's RX queue. */
 struct tw_rxq_ref {
@@ -49,6 +53,16 @@ struct tw_rxq_ref {
 	uint16_t port_id;
 	uint16_t queue_id;
 };
+
+/** A DNS query of an RX burst waiting for its cache lookup. */
+struct tw_hitq {
+	struct rte_mbuf *m;
+	struct tw_pkt pkt;
+	struct tw_query_info qi;
+	uint16_t port_idx;
+};
+
+struct tw_vstate; /* validator.c */
 
 /** Mbufs a worker gathered for one validator during one RX burst. */
 struct tw_stage {
@@ -92,6 +106,19 @@ struct tw_lcore {
 	uint64_t exc_drop_seen[TW_MAX_PORTS];
 	struct tw_stage stage_miss[TW_MAX_VALIDATORS];
 	struct tw_stage stage_resp[TW_MAX_VALIDATORS];
+
+	/* Worker: this lcore's cache index and the hit path's scratch. */
+	struct tw_cache_worker *cw;
+	uint32_t cache_iter;
+	uint16_t n_hq;
+	struct tw_hitq hq[TW_MAX_BURST];
+	struct tw_dns_qkey hk[TW_MAX_BURST];
+	struct tw_cache_key ck[TW_MAX_BURST];
+	const struct tw_cache_blob *hb[TW_MAX_BURST];
+
+	/* Validator: its resolver state (validator.c). */
+	struct tw_vstate *vs;
+	struct rte_ring *tcpq_ring; /**< TCP client questions for it */
 } TW_CACHE_ALIGNED;
 
 /** Process-wide state: built at start, read-only while lcores run. */
@@ -114,6 +141,16 @@ struct tw_app {
 	struct rte_ring *resp_ring[TW_MAX_VALIDATORS];
 
 	uint32_t hash_seed; /**< per process, random */
+
+	/* The DNS side. */
+	struct tw_cache *cache;	     /**< per-worker indexes, shared blobs */
+	struct tw_neigh_table neigh; /**< next hops of upstream traffic */
+	struct tw_upstream_route routes[TW_CFG_MAX_UPSTREAMS];
+	/* TCP clients (tcp.c): questions to validators, answers back. */
+	struct rte_ring *tcpq_ring[TW_MAX_VALIDATORS];
+	struct rte_ring *tcpa_ring; /**< validators -> TCP thread */
+	int tcp_efd;		    /**< eventfd: answers are waiting */
+	struct tw_tcp_server *tcp;
 	uint64_t start_tsc;
 	uint64_t stop_tsc; /**< --duration: stop here; 0: never */
 	volatile int quit; /**< read relaxed by every lcore */
@@ -131,7 +168,7 @@ unsigned tw_worker_poll(struct tw_lcore *lc);
 
 /*
  * Worker hooks: the DNS logic plugs in here. Each one owns @p m (sends
- * or frees it). See worker.c for what is stubbed.
+ * or frees it). See worker.c and doc/dataplane.md.
  */
 void worker_handle_dns_query(struct tw_lcore *lc, uint16_t port_idx,
 			     struct rte_mbuf *m, const struct tw_cls *c);
@@ -143,12 +180,49 @@ void worker_handle_exception(struct tw_lcore *lc, uint16_t port_idx,
 /** Push staged misses/responses to the validator rings. */
 void tw_worker_flush_stages(struct tw_lcore *lc);
 
+/** Map an ethdev port id to its index in app->ports (0 if unknown). */
+static inline uint16_t
+tw_port_idx(const struct tw_app *app, uint16_t port_id)
+{
+	unsigned i;
+
+	for (i = 0; i < app->n_ports; i++)
+		if (app->ports[i].port_id == port_id)
+			return (uint16_t)i;
+	return 0;
+}
+
+/**
+ * Send a DNS answer written at pkt->payload_off of @p m (@p dns_len
+ * octets) back to the client: lib/net turns the query frame around (MAC,
+ * IP, ports, lengths, checksums, VLAN tags kept), then the port's TX
+ * buffer of this lcore. Frees @p m on error.
+ */
+int tw_reply_udp(struct tw_lcore *lc, uint16_t port_idx, struct rte_mbuf *m,
+		 struct tw_pkt *pkt, size_t dns_len);
+
 /* validator.c */
+int tw_validator_init(struct tw_lcore *lc);
+void tw_validator_fini(struct tw_lcore *lc);
 unsigned tw_validator_poll(struct tw_lcore *lc, uint64_t now_tsc);
 void validator_handle_miss(struct tw_lcore *lc, struct rte_mbuf *m);
 void validator_handle_upstream_response(struct tw_lcore *lc,
 					struct rte_mbuf *m);
 unsigned validator_timers(struct tw_lcore *lc, uint64_t now_tsc);
+
+/* tcp.c: TCP/53 for clients (RFC 7766) through the kernel. */
+int tw_tcp_start(struct tw_app *app);
+void tw_tcp_stop(struct tw_app *app);
+/** A TCP client question taken by a validator (see tcp.c). */
+struct tw_tcp_req {
+	uint64_t conn;	  /**< connection id (tcp.c) */
+	uint16_t len;	  /**< question length */
+	uint16_t ans_len; /**< answer length; 0: none (drop) */
+	uint8_t *ans;	  /**< answer, tw_malloc()ed by the validator */
+	uint8_t q[];	  /**< the question */
+};
+/** Hand a finished request back to the TCP thread (any validator). */
+void tw_tcp_answer(struct tw_app *app, struct tw_tcp_req *req);
 
 /* telemetry.c */
 int tw_telemetry_register(struct tw_app *app);

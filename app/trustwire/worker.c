@@ -1,18 +1,18 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Worker role: RX burst -> classify -> hook -> TX buffer / validator
- * ring / exception path. The three worker_handle_*() hooks are where the
- * DNS fast path plugs in; what is a STUB today is marked so.
+ * ring / exception path. DNS queries are looked up in this lcore's cache
+ * once per burst; hits are answered in the query's own mbuf.
  */
+#include <string.h>
+
+#include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
 #include <rte_ring.h>
 
 #include "trustwire.h"
-
-/* TW_DNS_HDR_LEN of lib/dns (RFC 1035 4.1.1), until it is linked in. */
-#define TW_DNS_HDR_LEN_PLACEHOLDER 12
 
 static inline void
 drop(struct tw_lcore *lc, struct rte_mbuf *m, enum tw_ctr ctr)
@@ -28,45 +28,27 @@ stage(struct tw_stage *s, struct rte_mbuf *m)
 	s->m[s->n++] = m;
 }
 
-/*
- * PLACEHOLDER question hash (FNV-1a over the question bytes, ASCII
- * lowercased) to pick a validator. Replaced by the qkey hash of
- * tw_dns_qkey_parse() (lib/dns) when the parser lands, so that the cache
- * key, the coalescing key and the validator choice are one hash.
- */
-static uint32_t
-placeholder_qhash(const uint8_t *msg, uint16_t len, uint32_t seed)
+/* A miss: to the validator that owns the question's hash. */
+static inline void
+miss(struct tw_lcore *lc, struct rte_mbuf *m, uint32_t hash)
 {
-	uint32_t h = 2166136261u ^ seed;
-	uint16_t i;
-
-	for (i = TW_DNS_HDR_LEN_PLACEHOLDER; i < len; i++) {
-		uint8_t c = msg[i];
-
-		if (c >= 'A' && c <= 'Z')
-			c = (uint8_t)(c + 32);
-		h = (h ^ c) * 16777619u;
-	}
-	return h;
+	tw_stat_inc(&lc->stats, TW_CTR_MISSES);
+	stage(&lc->stage_miss[hash % lc->app->n_validators], m);
 }
 
 /*
- * HOOK worker_handle_dns_query -- STUB (needs lib/dns, lib/cache).
- *
- * Target (doc/dataplane.md "Worker loop"):
- *   1. tw_dns_qkey_parse(payload, payload_len, app->hash_seed, &key):
- *      header + question, lowercased and hashed in one pass; errors ->
- *      TW_CTR_MALFORMED (FORMERR only for well-formed headers).
- *   2. Look the key up in this lcore's cache (lib/cache, single writer).
- *      Hit: write the answer over the query's payload (blob copy, ID,
- *      TTLs, flags, OPT/EDE), tw_pkt_udp_reply_sum() (lib/net: swaps
- *      MAC/IP/ports, lengths, checksums; TW_NET_F_TX_* for the offloads
- *      the port has), tw_port_tx_offload(), then
- *      tw_txq_send(&lc->txq[port_idx], m); TW_CTR_HITS.
- *   3. Miss: hand the mbuf to the validator key.hash % n_validators.
- *
- * Now: no parser and no cache, so every query is a miss and goes to a
- * validator chosen by a placeholder hash (the ring path is real).
+ * HOOK worker_handle_dns_query: the first half of the fast path.
+ *   1. tw_dns_qkey_parse(): header + question, lowercased and hashed in
+ *      one pass with the per-process seed (the cache key, the coalescing
+ *      key and the validator choice are this one hash);
+ *   2. tw_query_info(): the OPT RR (EDNS size, DO) and the flags that
+ *      pick the cache variant (TW_CACHE_KF_*);
+ *   3. queued for the burst lookup (tw_worker_poll() then looks the
+ *      whole burst up at once and answers the hits); what the cache
+ *      must not answer (other opcodes, EDNS versions, extra RRs) goes to
+ *      a validator at once.
+ * A malformed question is dropped (counted): no FORMERR to hostile
+ * input we cannot even attribute.
  */
 void
 worker_handle_dns_query(struct tw_lcore *lc, uint16_t port_idx,
@@ -76,32 +58,101 @@ worker_handle_dns_query(struct tw_lcore *lc, uint16_t port_idx,
 	const struct tw_pkt *pkt = &c->pkt;
 	const uint8_t *msg =
 		rte_pktmbuf_mtod_offset(m, const uint8_t *, pkt->payload_off);
-	uint32_t h;
+	struct tw_hitq *h = &lc->hq[lc->n_hq];
+	struct tw_dns_qkey *k = &lc->hk[lc->n_hq];
+	int qend;
 
-	(void)port_idx;
 	tw_stat_inc(&lc->stats, TW_CTR_QUERIES);
-	if (pkt->payload_len < TW_DNS_HDR_LEN_PLACEHOLDER) {
+	qend = tw_dns_qkey_parse(msg, pkt->payload_len, app->hash_seed, k);
+	if (unlikely(qend < 0 || tw_query_info(msg, pkt->payload_len,
+					       (size_t)qend, &h->qi) != 0)) {
 		drop(lc, m, TW_CTR_MALFORMED);
 		return;
 	}
-	h = placeholder_qhash(msg, (uint16_t)pkt->payload_len, app->hash_seed);
-	/* Offsets for the validator: no second parse of L2/L3. */
-	m->l2_len = pkt->l3_off;
-	m->l3_len = pkt->l4_off - pkt->l3_off;
-	m->hash.usr = h;
-	tw_stat_inc(&lc->stats, TW_CTR_MISSES);
-	stage(&lc->stage_miss[h % app->n_validators], m);
+	if (unlikely(h->qi.slow != 0)) {
+		miss(lc, m, k->hash);
+		return;
+	}
+	h->m = m;
+	h->pkt = *pkt;
+	h->port_idx = port_idx;
+	lc->n_hq++;
+}
+
+/* Answer a hit in the query's own mbuf and send it. */
+static void
+answer_hit(struct tw_lcore *lc, struct tw_hitq *h, const struct tw_dns_qkey *k,
+	   const struct tw_cache_blob *b, uint32_t now)
+{
+	struct rte_mbuf *m = h->m;
+	uint8_t *dns =
+		rte_pktmbuf_mtod_offset(m, uint8_t *, h->pkt.payload_off);
+	size_t room = (size_t)m->buf_len - m->data_off - h->pkt.payload_off;
+	/* The client's size, and no IP fragments (RFC 9715 3.1): the MTU. */
+	size_t cap =
+		TW_MIN(TW_MIN(room, (size_t)h->qi.limit),
+		       (size_t)tw_port_udp_max(&lc->app->ports[h->port_idx],
+					       h->pkt.ip_ver == 6));
+	uint8_t qn[TW_DNS_NAME_MAX];
+	int n;
+
+	/* The client's QNAME octets (RFC 4343 case), before the copy. */
+	memcpy(qn, dns + TW_DNS_HDR_LEN, k->name_len);
+	n = tw_cache_blob_render(b, dns, cap, h->qi.id, qn, now);
+	if (unlikely(n < 0)) {
+		/* Too big for the client: TC=1 (RFC 6891 7, RFC 1035). */
+		n = tw_answer_tc(dns, cap, tw_cache_blob_msg(b),
+				 tw_cache_blob_len(b),
+				 (size_t)TW_DNS_HDR_LEN + k->len, h->qi.id, qn,
+				 k->name_len, h->qi.kflags,
+				 (uint16_t)lc->app->cfg->limits.edns_udp_size);
+		tw_stat_inc(&lc->stats, TW_CTR_TRUNCATED);
+		if (n < 0) {
+			drop(lc, m, TW_CTR_MALFORMED);
+			return;
+		}
+	}
+	tw_stat_inc(&lc->stats, TW_CTR_HITS);
+	tw_reply_udp(lc, h->port_idx, m, &h->pkt, (size_t)n);
 }
 
 /*
- * HOOK worker_handle_upstream_response -- ring path real, checks STUB.
+ * The second half of the fast path: one burst lookup in this lcore's
+ * cache (no lock, no atomic, no reference count), hits answered in
+ * place, misses to the validators.
+ */
+static void
+lookup_burst(struct tw_lcore *lc, uint32_t now)
+{
+	unsigned i, n = lc->n_hq;
+
+	if (n == 0)
+		return;
+	for (i = 0; i < n; i++) {
+		lc->ck[i].data = lc->hk[i].key;
+		lc->ck[i].len = lc->hk[i].len;
+		lc->ck[i].hash = lc->hk[i].hash;
+		lc->ck[i].flags = lc->hq[i].qi.kflags;
+	}
+	tw_cache_lookup_burst(lc->cw, lc->ck, n, now, lc->hb);
+	for (i = 0; i < n; i++) {
+		if (lc->hb[i] != NULL)
+			answer_hit(lc, &lc->hq[i], &lc->hk[i], lc->hb[i], now);
+		else
+			miss(lc, lc->hq[i].m, lc->hk[i].hash);
+	}
+	lc->n_hq = 0;
+}
+
+/*
+ * HOOK worker_handle_upstream_response.
  *
  * An upstream's answer arrives on whatever queue RSS chose; it belongs
  * to the validator that sent the query. Validators pick their source
  * ports so that port % n_validators == validator_idx (doc/dataplane.md),
  * so the owner is known without shared state.
- * Target additions: nothing else on the worker (ID/question matching
- * against the pending query is the validator's, RFC 5452 9.1).
+ * Nothing else on the worker: ID, address, port and question matching
+ * against the pending query is the validator's (RFC 5452 9.1).
  */
 void
 worker_handle_upstream_response(struct tw_lcore *lc, uint16_t port_idx,
@@ -117,6 +168,50 @@ worker_handle_upstream_response(struct tw_lcore *lc, uint16_t port_idx,
 }
 
 /*
+ * ARP (RFC 826: the sender of a request or a reply, when it is a next
+ * hop we use) and ND (RFC 4861 7.2.5 NA target with its TLLA, 7.2.3 NS
+ * source with its SLLA) update the next-hop table.
+ */
+static void
+learn_neigh(struct tw_lcore *lc, uint16_t port_idx, struct rte_mbuf *m,
+	    const struct tw_cls *c)
+{
+	struct tw_app *app = lc->app;
+	const struct tw_pkt *p = &c->pkt;
+	const uint8_t *frame = rte_pktmbuf_mtod(m, const uint8_t *);
+
+	if (app->neigh.n == 0 || c->rc != -TW_EPROTO)
+		return;
+	if (p->ip_ver == 0 && p->eth.ethertype == TW_ETHERTYPE_ARP) {
+		struct tw_arp arp;
+
+		if (tw_arp_parse(frame + p->eth.hdr_len,
+				 c->len - p->eth.hdr_len, &arp) == 0)
+			tw_neigh_learn(&app->neigh, 4, arp.spa, arp.sha,
+				       port_idx);
+		return;
+	}
+	if (p->ip_ver == 6 && p->l4_proto == TW_IPPROTO_ICMPV6 &&
+	    p->l4_len >= 1) {
+		if (frame[p->l4_off] == TW_ICMP6_ND_NA) {
+			struct tw_nd_na na;
+
+			if (tw_nd_parse_na(frame, p, &na) == 0)
+				tw_neigh_learn(&app->neigh, 6, na.target,
+					       na.tlla ? na.tlla : frame + 6,
+					       port_idx);
+		} else if (frame[p->l4_off] == TW_ICMP6_ND_NS) {
+			struct tw_nd_ns ns;
+
+			if (tw_nd_parse_ns(frame, p, &ns) == 0 &&
+			    ns.slla != NULL)
+				tw_neigh_learn(&app->neigh, 6, p->src, ns.slla,
+					       port_idx);
+		}
+	}
+}
+
+/*
  * HOOK worker_handle_exception: ARP, ND, ICMP, TCP (including TCP/53,
  * RFC 7766), other UDP, non-IP.
  * 1. ARP requests for our IPv4 addresses, Neighbour Solicitations for
@@ -125,8 +220,8 @@ worker_handle_upstream_response(struct tw_lcore *lc, uint16_t port_idx,
  * 2. The rest goes unchanged to the kernel over the exception port
  *    (exception.type tap); the kernel's frames come back in
  *    tw_worker_poll(). Without one: counted and dropped.
- * Target addition: learn the gateway's MAC from its ARP/ND answers for
- * the validators' upstream queries.
+ * 0. Before that: the ARP and ND packets of the upstream traffic's next
+ *    hops teach us their MACs (neigh.h); the packet goes on as before.
  */
 void
 worker_handle_exception(struct tw_lcore *lc, uint16_t port_idx,
@@ -136,6 +231,7 @@ worker_handle_exception(struct tw_lcore *lc, uint16_t port_idx,
 	enum tw_local kind;
 	int n;
 
+	learn_neigh(lc, port_idx, m, c);
 	n = tw_local_reply(&app->cls[port_idx], rte_pktmbuf_mtod(m, uint8_t *),
 			   (size_t)m->buf_len - m->data_off, c, &kind);
 	if (n > 0) {
@@ -278,6 +374,8 @@ tw_worker_poll(struct tw_lcore *lc)
 	struct rte_mbuf *pkts[TW_MAX_BURST];
 	unsigned q, total = 0;
 	uint16_t n, i;
+	/* Cache time: seconds of the TSC, the same base on every lcore. */
+	uint32_t now = (uint32_t)(rte_rdtsc() / lc->tsc_hz);
 
 	for (q = 0; q < lc->n_rxq; q++) {
 		const struct tw_rxq_ref *r = &lc->rxq[q];
@@ -292,10 +390,17 @@ tw_worker_poll(struct tw_lcore *lc)
 					rte_pktmbuf_mtod(pkts[i + 1], void *));
 			handle_one(lc, r->port_idx, pkts[i]);
 		}
+		lookup_burst(lc, now);
 		tw_worker_flush_stages(lc);
 		total += n;
 	}
 	if (lc->app->has_exc)
 		total += poll_exception(lc);
+	/* Publications of the validators into this lcore's index. */
+	total += tw_cache_drain(lc->cw, now, 64);
+	if ((++lc->cache_iter & 63) == 0)
+		tw_cache_sweep(lc->cw, now, 16);
+	/* No blob pointer from a lookup lives past this point. */
+	tw_cache_quiescent(lc->cw);
 	return total;
 }

@@ -7,6 +7,7 @@
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -148,6 +149,8 @@ tw_port_setup(struct tw_port *p, uint16_t port_id,
 		return rc;
 	}
 	p->configured = true;
+	if (rte_eth_dev_get_mtu(port_id, &p->mtu) != 0 || p->mtu < 1280)
+		p->mtu = RTE_ETHER_MTU;
 	rxd = conf->rx_desc;
 	txd = conf->tx_desc;
 	rc = rte_eth_dev_adjust_nb_rx_tx_desc(port_id, &rxd, &txd);
@@ -467,4 +470,87 @@ tw_kernel_addr_add(const char *ifname, int family, const uint8_t *addr,
 		rc = ((struct nlmsgerr *)NLMSG_DATA(rh))->error;
 	close(fd);
 	return rc == -EEXIST ? 0 : rc;
+}
+
+/* Write @p val to /proc/sys/net/<path>; 0 or -errno. */
+static int
+sysctl_write(const char *path, const char *val)
+{
+	char file[128];
+	FILE *f;
+	int rc = 0;
+
+	snprintf(file, sizeof(file), "/proc/sys/net/%s", path);
+	f = fopen(file, "w");
+	if (f == NULL)
+		return -errno;
+	if (fputs(val, f) < 0)
+		rc = -EIO;
+	if (fclose(f) != 0 && rc == 0)
+		rc = -errno;
+	return rc;
+}
+
+/* The kernel interface behind a port that reads one (AF_PACKET, pcap). */
+static int
+kernel_iface(const struct tw_port *p, const char *exclude, char *ifname)
+{
+	struct rte_eth_dev_info info;
+	struct if_nameindex *ifs, *i;
+	int fd, found = -ENODEV;
+
+	if (strcmp(p->driver, "net_af_packet") != 0 &&
+	    strcmp(p->driver, "net_pcap") != 0)
+		return -ENOTSUP;
+	if (rte_eth_dev_info_get(p->port_id, &info) == 0 &&
+	    info.if_index != 0 && if_indextoname(info.if_index, ifname) &&
+	    strcmp(ifname, exclude) != 0)
+		return 0;
+	/* Else the interface with the port's MAC (not the exception one). */
+	ifs = if_nameindex();
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	for (i = ifs; ifs != NULL && fd >= 0 && i->if_index != 0; i++) {
+		struct ifreq ifr;
+
+		if (strcmp(i->if_name, exclude) == 0)
+			continue;
+		memset(&ifr, 0, sizeof(ifr));
+		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", i->if_name);
+		if (ioctl(fd, SIOCGIFHWADDR, &ifr) == 0 &&
+		    memcmp(ifr.ifr_hwaddr.sa_data, p->mac.addr_bytes, 6) == 0) {
+			snprintf(ifname, IF_NAMESIZE, "%s", i->if_name);
+			found = 0;
+			break;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	if (ifs != NULL)
+		if_freenameindex(ifs);
+	return found;
+}
+
+int
+tw_port_kernel_isolate(const struct tw_port *p, const char *exc_ifname,
+		       char *ifname)
+{
+	char path[96];
+	int rc;
+
+	rc = kernel_iface(p, exc_ifname, ifname);
+	if (rc != 0)
+		return rc;
+	/* RFC 3704 strict reverse path: the kernel's route to our clients
+	 * is the exception interface, so what arrives on this one is
+	 * dropped before local delivery. */
+	snprintf(path, sizeof(path), "ipv4/conf/%s/rp_filter", ifname);
+	rc = sysctl_write(path, "1");
+	/* No ARP answers for addresses that are not on this interface. */
+	snprintf(path, sizeof(path), "ipv4/conf/%s/arp_ignore", ifname);
+	if (rc == 0)
+		rc = sysctl_write(path, "1");
+	snprintf(path, sizeof(path), "ipv6/conf/%s/disable_ipv6", ifname);
+	if (rc == 0)
+		rc = sysctl_write(path, "1");
+	return rc;
 }

@@ -68,6 +68,7 @@ struct tw_port {
 	bool tx_udp_cksum; /**< UDP checksum offloaded */
 	bool rx_cksum;	   /**< RX IPv4/UDP checksum flags valid */
 	bool txq_shared;   /**< fewer TX queues than lcores: locked */
+	uint16_t mtu;	   /**< IP MTU (rte_eth_dev_get_mtu(), else 1500) */
 	bool configured;   /**< tw_port_setup() reached configure */
 	bool started;
 	uint64_t rss_hf; /**< hash functions in use */
@@ -137,6 +138,24 @@ void tw_port_exception_destroy(struct tw_port *exc);
 int tw_kernel_addr_add(const char *ifname, int family, const uint8_t *addr,
 		       uint8_t prefix_len);
 
+/**
+ * Keep the kernel away from the frames of a port that reads a kernel
+ * interface (net_af_packet, net_pcap on an iface): AF_PACKET does not
+ * take the frames from the kernel, so once the exception path gives the
+ * kernel our service addresses it would also accept the clients'
+ * packets arriving on that interface (weak host model) and answer them
+ * itself (ICMP port unreachable for UDP/53, ARP). Sets, for that
+ * interface, rp_filter 1 (strict reverse path: the kernel routes our
+ * clients over the exception interface), arp_ignore 1 and disable_ipv6.
+ *
+ * @param exc_ifname  The exception interface (never touched).
+ * @param ifname      Receives the interface name (IF_NAMESIZE).
+ * @return 0; -ENOTSUP (another PMD: nothing to do); -ENODEV (no such
+ *   interface found); -errno writing /proc/sys.
+ */
+int tw_port_kernel_isolate(const struct tw_port *p, const char *exc_ifname,
+			   char *ifname);
+
 /* ---- TX buffering --------------------------------------------------- */
 
 /**
@@ -184,6 +203,16 @@ tw_txq_flush(struct tw_txq *q)
 	q->dropped += (uint64_t)(q->len - n);
 	q->len = 0;
 	return n;
+}
+
+/**
+ * Largest UDP payload of a frame this port sends unfragmented: the MTU
+ * minus the IPv4 (20, no options) or IPv6 (40) and UDP headers.
+ */
+static inline uint16_t
+tw_port_udp_max(const struct tw_port *p, bool ipv6)
+{
+	return (uint16_t)(p->mtu - (ipv6 ? 48 : 28));
 }
 
 /** Buffer one packet; flushes when the buffer reaches its size. */

@@ -146,14 +146,19 @@ def check(path, mac):
     client, with the right type."""
     data = open(path, "rb").read()
     off, seen = 24, {"tx_frames": 0, "tx_arp_reply": 0, "tx_nd_na": 0,
-                     "tx_echo_reply": 0, "tx_other": 0}
+                     "tx_echo_reply": 0, "tx_arp_request": 0, "tx_other": 0}
     while off + 16 <= len(data):
         n = struct.unpack("<IIII", data[off:off + 16])[2]
         fr = data[off + 16:off + 16 + n]
         off += 16 + n
         seen["tx_frames"] += 1
         et = struct.unpack("!H", fr[12:14])[0]
-        if fr[6:12] != mac or fr[0:6] != SRC_MAC:
+        if fr[6:12] == mac and fr[0:6] == b"\xff" * 6 and et == 0x0806 \
+                and fr[20:22] == b"\0\1" and fr[28:32] == OUR4 and \
+                fr[38:42] == UPSTREAM4:
+            # The validator asks for the upstream's MAC (RFC 826).
+            seen["tx_arp_request"] += 1
+        elif fr[6:12] != mac or fr[0:6] != SRC_MAC:
             seen["tx_other"] += 1
         elif et == 0x0806 and fr[20:22] == b"\0\2" and fr[28:32] == OUR4:
             seen["tx_arp_reply"] += 1

@@ -13,8 +13,10 @@
 #   hugepages  the null case on 64 private 2 MB pages (scripts/hugepages.sh)
 #   tap     trustwire in a namespace on net_af_packet (veth) with the
 #           net_tap exception path: a client in another namespace gets
-#           ARP, ND, ICMP/ICMPv6 port unreachable and a TCP/53 RST from
-#           the kernel behind the TAP; its DNS query reaches the worker
+#           ARP, ND, ICMP/ICMPv6 port unreachable and a TCP RST from the
+#           kernel behind the TAP, and DNS answers over TCP/53 (the
+#           kernel-socket listener) and UDP (SERVFAIL + EDE 22: no
+#           upstream configured)
 # DPDK cases need root (else exit 77, meson's skip); every run has its
 # own --file-prefix, --no-huge (no hugetlbfs) and --no-pci (never touch
 # the machine's NICs), one lcore (-l 0: all roles), and a bounded time.
@@ -187,13 +189,21 @@ pcap)
 	expect_counter arp_replies "$arp"
 	expect_counter nd_replies "$nd"
 	expect_counter echo_replies "$echo"
-	expect_counter tx "$((arp + nd + echo))"
+	# The validator asks for the upstream's MAC (no answer here), once
+	# a second: the queries wait for it.
+	nreq=$(counter neigh_requests)
+	[ "${nreq:-0}" -ge 1 ] || fail "no ARP request for the upstream"
+	expect_counter tx "$((arp + nd + echo + nreq))"
 	expect_counter queries "$queries"
 	expect_counter misses "$queries"
 	expect_counter validator_misses "$queries"
+	# Queries 1 and 3 ask the same question: one upstream fetch.
+	expect_counter coalesced 1
 	expect_counter upstream_responses "$upstream"
 	expect_counter validator_responses "$upstream"
-	expect_counter spoofed_dropped "$spoofed"
+	# The "upstream" answer matches no query of ours (RFC 5452 9.1):
+	# the validator drops it as spoofed too.
+	expect_counter spoofed_dropped "$((spoofed + upstream))"
 	expect_counter exception_dropped "$exception"
 	expect_counter fragments_dropped "$fragments"
 	expect_counter bad_cksum_dropped "$bad_cksum"
@@ -207,6 +217,8 @@ pcap)
 	grep -qx "tx_arp_reply=$arp" "$work/sent" || fail "ARP reply not sent"
 	grep -qx "tx_nd_na=$nd" "$work/sent" || fail "ND advertisement not sent"
 	grep -qx "tx_echo_reply=$echo" "$work/sent" || fail "echo reply not sent"
+	grep -qx "tx_arp_request=$nreq" "$work/sent" ||
+		fail "ARP request for the upstream not sent"
 	grep -qx "tx_other=0" "$work/sent" || fail "unexpected frames sent"
 	grep '^total:' "$work/log"
 	echo "pcap: OK"
@@ -268,28 +280,57 @@ tap)
 		            continue
 		    else:
 		        print("%s udp/9: no ICMP reply" % addr); ok = False
-		# TCP/53 goes to the kernel (RFC 7766 is not in the fast path).
+		# TCP goes to the kernel (RFC 7766 is not in the fast path):
+		# a closed port gets its RST ...
+		t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+		t.settimeout(3)
+		try:
+		    t.connect(("192.0.2.53", 54))
+		    print("tcp/54: connected?"); ok = False
+		except ConnectionRefusedError:
+		    print("tcp/54: RST from the kernel")
+		except socket.timeout:
+		    print("tcp/54: timeout"); ok = False
+		# ... and TCP/53 is trustwire's kernel-socket listener. No
+		# upstream is configured: SERVFAIL with EDE 22 (RFC 8914).
+		q = struct.pack("!HHHHHH", 7, 0x0100, 1, 0, 0, 1) + \
+		    b"\x07example\x03com\x00" + struct.pack("!HH", 1, 1) + \
+		    b"\x00\x00\x29\x04\xd0\x00\x00\x00\x00\x00\x00"
+		def rcode_ede(r):
+		    return r[3] & 15, b"\x00\x0f" in r[len(q):]
 		t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 		t.settimeout(3)
 		try:
 		    t.connect(("192.0.2.53", 53))
-		    print("tcp/53: connected?"); ok = False
-		except ConnectionRefusedError:
-		    print("tcp/53: RST from the kernel")
-		except socket.timeout:
-		    print("tcp/53: timeout"); ok = False
-		# A DNS query: the worker's query hook takes it (no answer yet).
-		q = struct.pack("!HHHHHH", 7, 0x0100, 1, 0, 0, 0) + \
-		    b"\x07example\x03com\x00" + struct.pack("!HH", 1, 1)
+		    t.sendall(struct.pack("!H", len(q)) + q)
+		    n = struct.unpack("!H", t.recv(2))[0]
+		    r = b""
+		    while len(r) < n:
+		        r += t.recv(n - len(r))
+		    print("tcp/53: id %d rcode %d ede %s" % ((r[0] << 8) | r[1],
+		          *rcode_ede(r)))
+		    ok = ok and r[:2] == q[:2] and rcode_ede(r) == (2, True)
+		except (OSError, struct.error) as e:
+		    print("tcp/53: %s" % e); ok = False
+		# The same over UDP: the fast path and a validator answer it.
 		d = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+		d.settimeout(3)
 		d.sendto(q, ("192.0.2.53", 53))
+		try:
+		    r = d.recv(1500)
+		    print("udp/53: id %d rcode %d ede %s" % ((r[0] << 8) | r[1],
+		          *rcode_ede(r)))
+		    ok = ok and r[:2] == q[:2] and rcode_ede(r) == (2, True)
+		except socket.timeout:
+		    print("udp/53: no answer"); ok = False
 		sys.exit(0 if ok else 1)
 	EOF
 	sleep 0.5
 	q=$(tel queries) || fail "telemetry query failed"
 	[ "${q:-0}" -ge 1 ] || fail "live telemetry queries = '$q', want >= 1"
 	stop_term
-	for c in exception_to_kernel exception_from_kernel tx; do
+	for c in exception_to_kernel exception_from_kernel tx tcp_queries \
+		servfail; do
 		v=$(counter "$c")
 		[ "${v:-0}" -gt 0 ] || fail "counter $c = '$v', want > 0"
 	done
