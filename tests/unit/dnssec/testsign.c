@@ -372,11 +372,13 @@ ts_nsec3_hash(const char *nm, uint16_t iterations, const uint8_t *salt,
 	tw_dns_name_lower(n);
 	l = tw_dns_name_len(n);
 	memcpy(buf, n, l);
-	memcpy(buf + l, salt, salt_len);
+	if (salt_len > 0) /* memcpy from NULL is undefined even for 0 */
+		memcpy(buf + l, salt, salt_len);
 	assert_true(EVP_Digest(buf, l + salt_len, out, &dl, EVP_sha1(), NULL));
 	for (unsigned int i = 0; i < iterations; i++) {
 		memcpy(buf, out, 20);
-		memcpy(buf + 20, salt, salt_len);
+		if (salt_len > 0)
+			memcpy(buf + 20, salt, salt_len);
 		assert_true(EVP_Digest(buf, 20u + salt_len, out, &dl,
 				       EVP_sha1(), NULL));
 	}
@@ -400,7 +402,8 @@ ts_add_nsec3(struct ts_msg *m, int sec, const char *zone,
 	rd[p++] = (uint8_t)(iterations >> 8);
 	rd[p++] = (uint8_t)iterations;
 	rd[p++] = salt_len;
-	memcpy(rd + p, salt, salt_len);
+	if (salt_len > 0)
+		memcpy(rd + p, salt, salt_len);
 	p += salt_len;
 	rd[p++] = 20;
 	memcpy(rd + p, next_hash, 20);
