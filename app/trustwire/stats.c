@@ -46,6 +46,9 @@ static const char *const ctr_names[TW_CTR_MAX] = {
 	[TW_CTR_POLLS] = "polls",
 	[TW_CTR_IDLE_SLEEPS] = "idle_sleeps",
 	[TW_CTR_IDLE_US] = "idle_us",
+	[TW_CTR_BUSY_CYCLES] = "busy_cycles",
+	[TW_CTR_WORKER_CYCLES] = "worker_cycles",
+	[TW_CTR_VALIDATOR_CYCLES] = "validator_cycles",
 };
 
 const char *

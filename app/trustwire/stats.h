@@ -65,6 +65,9 @@ enum tw_ctr {
 	TW_CTR_POLLS,		  /* loop iterations */
 	TW_CTR_IDLE_SLEEPS,	  /* back-off sleeps */
 	TW_CTR_IDLE_US,		  /* microseconds asked to sleep */
+	TW_CTR_BUSY_CYCLES,	  /* TSC cycles of loop turns that did work */
+	TW_CTR_WORKER_CYCLES,	  /* ... of which in the worker poll */
+	TW_CTR_VALIDATOR_CYCLES,  /* ... of which in the validator poll */
 	TW_CTR_MAX
 };
 
