@@ -29,15 +29,20 @@ fi
 ninja -C build-fuzz "tests/fuzz/fuzz_$target" >/dev/null
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work" "$work.log"' EXIT
 cp -r "tests/fuzz/corpus/$target/." "$work/"
 echo "fuzz.sh: $target for ${seconds}s (seed corpus: $(ls "tests/fuzz/corpus/$target" | wc -l) inputs)"
 UBSAN_OPTIONS=halt_on_error=1 \
 	"build-fuzz/tests/fuzz/fuzz_$target" -max_total_time="$seconds" \
 	-max_len=4096 -artifact_prefix=build-fuzz/ -print_final_stats=1 \
-	"$work" 2>&1 | grep -E 'Done|stat::number_of_executed_units|ERROR|SUMMARY|crash-|cov:' | tail -n 4
-rc=${PIPESTATUS[0]}
+	"$work" >"$work.log" 2>&1 && rc=0 || rc=$?
+grep -E 'Done|stat::number_of_executed_units|ERROR|SUMMARY|crash-|cov:' "$work.log" | tail -n 4
 if [ "$rc" -ne 0 ]; then
+	# The CI log is all that survives a CI machine: print where it
+	# failed and the input itself (libFuzzer's Base64 line).
+	grep -E '^ +#[0-9]+ .* in (LLVMFuzzer|tw_)|^Base64:|runtime error' \
+		"$work.log" | head -n 20 >&2 || true
 	echo "fuzz.sh: $target FAILED (see build-fuzz/crash-*)" >&2
 fi
+rm -f "$work.log"
 exit "$rc"

@@ -336,8 +336,9 @@ truncate_rrset(struct tw_dns_writer *w, size_t start,
 	}
 close:
 	drop_ptrs(w, w->len);
+	/* Never above the caller's limit: the reserve may not fit at all. */
 	if (section == TW_DNS_SEC_AR)
-		w->limit = w->len + w->reserve;
+		w->limit = TW_MIN(w->limit, w->len + w->reserve);
 	else
 		w->truncated = true;
 }

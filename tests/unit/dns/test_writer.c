@@ -735,6 +735,33 @@ test_truncation_additional(void **state)
 	assert_true(r.edns.present);
 }
 
+/*
+ * A reserve bigger than the room left: a dropped additional RR closes
+ * the section without raising the limit to len + reserve (found by
+ * fuzz_dns_msg: a 12-octet limit, an 11-octet OPT reserve, header only).
+ */
+static void
+test_truncation_additional_small_limit(void **state)
+{
+	uint8_t buf[512], n[TW_DNS_NAME_MAX];
+	struct tw_dns_writer w;
+	struct tw_dns_hdr h = { 0 };
+	int len;
+
+	(void)state;
+	tw_dns_writer_init(&w, buf, sizeof(buf));
+	tw_dns_writer_limit(&w, TW_DNS_HDR_LEN, 11);
+	assert_int_equal(tw_dns_write_header(&w, &h), 0);
+	assert_int_equal(tw_dns_write_rr(&w, TW_DNS_SEC_AR, wire(".", n),
+					 TW_DNS_T_A, TW_DNS_C_IN, 0, NULL, 0),
+			 -ENOSPC);
+	assert_int_equal(w.limit, TW_DNS_HDR_LEN);
+	/* the OPT RR does not fit either: the limit holds */
+	assert_int_equal(tw_dns_write_opt(&w, 0, 0, 0, NULL, 0), -ENOSPC);
+	len = tw_dns_writer_finish(&w);
+	assert_int_equal(len, TW_DNS_HDR_LEN);
+}
+
 static void
 test_opt_no_room(void **state)
 {
@@ -1018,6 +1045,7 @@ main(void)
 		cmocka_unit_test(test_opt_ede),
 		cmocka_unit_test(test_truncation),
 		cmocka_unit_test(test_truncation_additional),
+		cmocka_unit_test(test_truncation_additional_small_limit),
 		cmocka_unit_test(test_opt_no_room),
 		cmocka_unit_test(test_sticky_errors),
 		cmocka_unit_test(test_no_room_header_question),
