@@ -377,13 +377,16 @@ struct key_def;
 typedef int (*key_fn)(struct ld *x, const char *path, yaml_node_t *v,
 		      const struct key_def *d);
 
+struct list_def;
+
 struct key_def {
 	const char *name;
 	key_fn fn;
 	size_t off; /* field offset for scalar setters */
 	uint32_t min, max;
-	bool pow2;		   /* u32 must be a power of two */
-	const struct key_def *sub; /* for mappings */
+	bool pow2;		     /* u32 must be a power of two */
+	const struct key_def *sub;   /* for mappings */
+	const struct list_def *list; /* for ld_list */
 };
 
 static unsigned
@@ -490,11 +493,12 @@ ld_map(struct ld *x, const char *path, yaml_node_t *v, const struct key_def *d)
 }
 
 /* Call @p fn for a single scalar or for each item of a list of scalars. */
-typedef int (*item_fn)(struct ld *x, const char *path, yaml_node_t *item,
-		       const char *s);
+typedef int (*item_fn)(struct ld *x, const char *path, const struct key_def *d,
+		       yaml_node_t *item, const char *s);
 
 static int
-ld_each(struct ld *x, const char *path, yaml_node_t *v, item_fn fn)
+ld_each(struct ld *x, const char *path, const struct key_def *d, yaml_node_t *v,
+	item_fn fn)
 {
 	yaml_node_item_t *it;
 	int rc;
@@ -502,7 +506,7 @@ ld_each(struct ld *x, const char *path, yaml_node_t *v, item_fn fn)
 	if (v->type == YAML_SCALAR_NODE) {
 		const char *s = ld_scalar(x, path, v);
 
-		return s == NULL ? -EINVAL : fn(x, path, v, s);
+		return s == NULL ? -EINVAL : fn(x, path, d, v, s);
 	}
 	if (v->type != YAML_SEQUENCE_NODE)
 		return ld_fail(x, v, "write a list: '- item' lines",
@@ -515,31 +519,160 @@ ld_each(struct ld *x, const char *path, yaml_node_t *v, item_fn fn)
 
 		if (s == NULL)
 			return -EINVAL;
-		rc = fn(x, path, item, s);
+		rc = fn(x, path, d, item, s);
 		if (rc != 0)
 			return rc;
 	}
 	return 0;
 }
 
-static int
-item_listen(struct ld *x, const char *path, yaml_node_t *n, const char *s)
-{
-	struct tw_config *c = x->c;
+/*
+ * A list that the file and the command line both give: the key 'listen'
+ * and the option --listen, ... Where it lives in struct tw_config, how
+ * one item parses, and the words of its errors. In the file the list
+ * replaces the default; on the command line the first option replaces
+ * the file's list and the next ones append (apply_opt).
+ */
+struct list_def {
+	size_t off;   /* the array in struct tw_config */
+	size_t size;  /* one item of it */
+	size_t n_off; /* its count (unsigned) */
+	unsigned max; /* its capacity */
+	/* Parse @p s into @p item, which came from @p line (0: command line). */
+	int (*parse)(const char *s, void *item, tw_cfg_line line);
+	const char *opt;      /* the option, without "--" */
+	const char *many;     /* file: "more than MAX <many>" */
+	const char *cli_many; /* command line: "more than MAX <cli_many>" */
+	const char *what;     /* "'VALUE' <what>" when it does not parse */
+	const char *fix;      /* the fix for a bad value in the file */
+	const char *cli_fix;  /* ... on the command line */
+};
 
-	if (c->n_listen >= TW_CFG_MAX_LISTEN)
-		return ld_fail(x, n, "remove some entries",
-			       "'%s': more than %d addresses", path,
-			       TW_CFG_MAX_LISTEN);
-	if (tw_config_parse_prefix(s, &c->listen[c->n_listen]) != 0)
-		return ld_fail(x, n,
-			       "write ADDR/PREFIX, e.g. 192.0.2.53/24 or "
-			       "2001:db8::53/64",
-			       "'%s': '%s' is not an IPv4 or IPv6 address "
-			       "with a prefix length",
-			       path, s);
-	c->listen[c->n_listen++].line = nline(n);
+static int
+list_parse_prefix(const char *s, void *item, tw_cfg_line line)
+{
+	struct tw_cfg_prefix *p = item;
+	int rc = tw_config_parse_prefix(s, p);
+
+	if (rc == 0)
+		p->line = line;
+	return rc;
+}
+
+static int
+list_parse_upstream(const char *s, void *item, tw_cfg_line line)
+{
+	struct tw_cfg_upstream *u = item;
+	int rc = tw_config_parse_upstream(s, u);
+
+	if (rc == 0)
+		u->line = line;
+	return rc;
+}
+
+static int
+list_parse_name(const char *s, void *item, tw_cfg_line line)
+{
+	(void)line; /* names keep no line */
+	return tw_config_parse_name(s, item);
+}
+
+#define CFG_MEMBER(f) (((struct tw_config *)NULL)->f)
+#define CFG_LIST(arr, count)                        \
+	.off = offsetof(struct tw_config, arr),     \
+	.size = sizeof(CFG_MEMBER(arr)[0]),         \
+	.n_off = offsetof(struct tw_config, count), \
+	.max = sizeof(CFG_MEMBER(arr)) / sizeof(CFG_MEMBER(arr)[0])
+
+enum { LIST_LISTEN, LIST_UPSTREAMS, LIST_NTA, LIST_N };
+
+static const struct list_def lists[LIST_N] = {
+	[LIST_LISTEN] = {
+		CFG_LIST(listen, n_listen),
+		.parse = list_parse_prefix,
+		.opt = "listen",
+		.many = "addresses",
+		.cli_many = "--listen addresses",
+		.what = "is not an IPv4 or IPv6 address with a prefix length",
+		.fix = "write ADDR/PREFIX, e.g. 192.0.2.53/24 or "
+		       "2001:db8::53/64",
+		.cli_fix = "write ADDR/PREFIX, e.g. 192.0.2.53/24",
+	},
+	[LIST_UPSTREAMS] = {
+		CFG_LIST(upstreams, n_upstreams),
+		.parse = list_parse_upstream,
+		.opt = "upstream",
+		.many = "upstreams",
+		.cli_many = "--upstream",
+		.what = "is not an address with an optional port 1-65535",
+		.fix = "write ADDR, ADDR:PORT or [IPV6]:PORT, e.g. "
+		       "192.0.2.1:53 or [2001:db8::1]:53",
+		.cli_fix = "write ADDR, ADDR:PORT or [IPV6]:PORT",
+	},
+	[LIST_NTA] = {
+		CFG_LIST(nta, n_nta),
+		.parse = list_parse_name,
+		.opt = "nta",
+		.many = "names",
+		.cli_many = "--nta",
+		.what = "is not a valid domain name",
+		.fix = "write a domain name such as example.com. (labels of "
+		       "1-63 characters, no escapes)",
+		.cli_fix = "write a domain name, e.g. example.com.",
+	},
+};
+
+static unsigned *
+list_count(struct tw_config *c, const struct list_def *l)
+{
+	return (unsigned *)(void *)((char *)c + l->n_off);
+}
+
+/*
+ * Append @p s to the list @p l. @p line > 0: item of the key @p path in
+ * @p file; 0: a command-line value. The error says which.
+ */
+static int
+list_append(struct tw_config *c, const struct list_def *l, const char *s,
+	    const char *file, const char *path, tw_cfg_line line,
+	    struct tw_config_err *err)
+{
+	unsigned *n = list_count(c, l);
+	char fix[64];
+
+	if (*n >= l->max) {
+		if (line > 0)
+			return err_set(err, file, line, "remove some entries",
+				       "'%s': more than %u %s", path, l->max,
+				       l->many);
+		snprintf(fix, sizeof(fix), "give fewer --%s", l->opt);
+		return err_set(err, NULL, 0, fix, "more than %u %s", l->max,
+			       l->cli_many);
+	}
+	if (l->parse(s, (char *)c + l->off + *n * l->size, line) != 0) {
+		if (line > 0)
+			return err_set(err, file, line, l->fix, "'%s': '%s' %s",
+				       path, s, l->what);
+		return err_set(err, NULL, 0, l->cli_fix, "--%s '%s' %s", l->opt,
+			       s, l->what);
+	}
+	(*n)++;
 	return 0;
+}
+
+static int
+item_list(struct ld *x, const char *path, const struct key_def *d,
+	  yaml_node_t *n, const char *s)
+{
+	return list_append(x->c, d->list, s, x->name, path, nline(n), x->err);
+}
+
+/* Key handler for a list of lists[]: d->list. */
+static int
+ld_list(struct ld *x, const char *path, yaml_node_t *v, const struct key_def *d)
+{
+	*list_count(x->c, d->list) = 0;
+	return ld_each(x, path, d, v, item_list);
 }
 
 static int
@@ -555,10 +688,12 @@ set_gateway(struct tw_config *c, const struct tw_cfg_addr *a)
 }
 
 static int
-item_gateway(struct ld *x, const char *path, yaml_node_t *n, const char *s)
+item_gateway(struct ld *x, const char *path, const struct key_def *d,
+	     yaml_node_t *n, const char *s)
 {
 	struct tw_cfg_addr a;
 
+	(void)d;
 	if (tw_config_parse_addr(s, &a) != 0)
 		return ld_fail(x, n,
 			       "write an address without prefix, e.g. "
@@ -574,78 +709,13 @@ item_gateway(struct ld *x, const char *path, yaml_node_t *n, const char *s)
 }
 
 static int
-item_upstream(struct ld *x, const char *path, yaml_node_t *n, const char *s)
-{
-	struct tw_config *c = x->c;
-
-	if (c->n_upstreams >= TW_CFG_MAX_UPSTREAMS)
-		return ld_fail(x, n, "remove some entries",
-			       "'%s': more than %d upstreams", path,
-			       TW_CFG_MAX_UPSTREAMS);
-	if (tw_config_parse_upstream(s, &c->upstreams[c->n_upstreams]) != 0)
-		return ld_fail(x, n,
-			       "write ADDR, ADDR:PORT or [IPV6]:PORT, e.g. "
-			       "192.0.2.1:53 or [2001:db8::1]:53",
-			       "'%s': '%s' is not an address with an optional "
-			       "port 1-65535",
-			       path, s);
-	c->upstreams[c->n_upstreams++].line = nline(n);
-	return 0;
-}
-
-static int
-item_nta(struct ld *x, const char *path, yaml_node_t *n, const char *s)
-{
-	struct tw_config *c = x->c;
-
-	if (c->n_nta >= TW_CFG_MAX_NTA)
-		return ld_fail(x, n, "remove some entries",
-			       "'%s': more than %d names", path,
-			       TW_CFG_MAX_NTA);
-	if (tw_config_parse_name(s, c->nta[c->n_nta]) != 0)
-		return ld_fail(x, n,
-			       "write a domain name such as example.com. "
-			       "(labels of 1-63 characters, no escapes)",
-			       "'%s': '%s' is not a valid domain name", path,
-			       s);
-	c->n_nta++;
-	return 0;
-}
-
-static int
-ld_listen(struct ld *x, const char *path, yaml_node_t *v,
-	  const struct key_def *d)
-{
-	(void)d;
-	x->c->n_listen = 0;
-	return ld_each(x, path, v, item_listen);
-}
-
-static int
 ld_gateway(struct ld *x, const char *path, yaml_node_t *v,
 	   const struct key_def *d)
 {
 	(void)d;
 	memset(&x->c->gateway4, 0, sizeof(x->c->gateway4));
 	memset(&x->c->gateway6, 0, sizeof(x->c->gateway6));
-	return ld_each(x, path, v, item_gateway);
-}
-
-static int
-ld_upstreams(struct ld *x, const char *path, yaml_node_t *v,
-	     const struct key_def *d)
-{
-	(void)d;
-	x->c->n_upstreams = 0;
-	return ld_each(x, path, v, item_upstream);
-}
-
-static int
-ld_nta(struct ld *x, const char *path, yaml_node_t *v, const struct key_def *d)
-{
-	(void)d;
-	x->c->n_nta = 0;
-	return ld_each(x, path, v, item_nta);
+	return ld_each(x, path, d, v, item_gateway);
 }
 
 static int
@@ -666,13 +736,15 @@ ld_trust_anchor(struct ld *x, const char *path, yaml_node_t *v,
 }
 
 static int
-item_lcores(struct ld *x, const char *path, yaml_node_t *n, const char *s)
+item_lcores(struct ld *x, const char *path, const struct key_def *d,
+	    yaml_node_t *n, const char *s)
 {
 	struct tw_cfg_lcores *l = strcmp(path, "lcores.workers") == 0
 					  ? &x->c->workers
 					  : &x->c->validators;
 	int rc = tw_config_parse_lcores(s, l);
 
+	(void)d;
 	if (rc == -EEXIST)
 		return ld_fail(x, n, "list each lcore once",
 			       "'%s': lcore listed twice in '%s'", path, s);
@@ -698,7 +770,7 @@ ld_lcores(struct ld *x, const char *path, yaml_node_t *v,
 
 	memset(l, 0, sizeof(*l));
 	l->line = nline(v);
-	return ld_each(x, path, v, item_lcores);
+	return ld_each(x, path, d, v, item_lcores);
 }
 
 static int
@@ -914,11 +986,13 @@ static const struct key_def log_keys[] = {
 
 static const struct key_def top_keys[] = {
 	{ .name = "ports", .fn = ld_ports },
-	{ .name = "listen", .fn = ld_listen },
+	{ .name = "listen", .fn = ld_list, .list = &lists[LIST_LISTEN] },
 	{ .name = "gateway", .fn = ld_gateway },
-	{ .name = "upstreams", .fn = ld_upstreams },
+	{ .name = "upstreams", .fn = ld_list, .list = &lists[LIST_UPSTREAMS] },
 	{ .name = "trust_anchor", .fn = ld_trust_anchor },
-	{ .name = "negative_trust_anchors", .fn = ld_nta },
+	{ .name = "negative_trust_anchors",
+	  .fn = ld_list,
+	  .list = &lists[LIST_NTA] },
 	{ .name = "lcores", .fn = ld_map, .sub = lcores_keys },
 	{ .name = "cache", .fn = ld_map, .sub = cache_keys },
 	{ .name = "limits", .fn = ld_map, .sub = limits_keys },
@@ -1294,6 +1368,21 @@ struct opt_val {
 	const char *arg;
 };
 
+/* apply_opt's seen[]: the lists[] first, then the other list options. */
+enum { SEEN_GATEWAY = LIST_N, SEEN_PORT, SEEN_N };
+
+/* The first option of a list replaces the file's list; the next append. */
+static int
+cli_list(struct tw_config *c, unsigned id, const char *a, bool *seen,
+	 struct tw_config_err *err)
+{
+	if (!seen[id]) {
+		*list_count(c, &lists[id]) = 0;
+		seen[id] = true;
+	}
+	return list_append(c, &lists[id], a, NULL, NULL, 0, err);
+}
+
 static int
 apply_opt(struct tw_config *c, const struct opt_val *o, bool *seen,
 	  struct tw_config_err *err)
@@ -1302,29 +1391,14 @@ apply_opt(struct tw_config *c, const struct opt_val *o, bool *seen,
 
 	switch (o->opt) {
 	case OPT_LISTEN:
-		if (!seen[0]) {
-			c->n_listen = 0;
-			seen[0] = true;
-		}
-		if (c->n_listen >= TW_CFG_MAX_LISTEN)
-			return err_set(err, NULL, 0, "give fewer --listen",
-				       "more than %d --listen addresses",
-				       TW_CFG_MAX_LISTEN);
-		if (tw_config_parse_prefix(a, &c->listen[c->n_listen]) != 0)
-			return err_set(err, NULL, 0,
-				       "write ADDR/PREFIX, e.g. 192.0.2.53/24",
-				       "--listen '%s' is not an IPv4 or IPv6 "
-				       "address with a prefix length",
-				       a);
-		c->n_listen++;
-		return 0;
+		return cli_list(c, LIST_LISTEN, a, seen, err);
 	case OPT_GATEWAY: {
 		struct tw_cfg_addr g;
 
-		if (!seen[1]) {
+		if (!seen[SEEN_GATEWAY]) {
 			memset(&c->gateway4, 0, sizeof(c->gateway4));
 			memset(&c->gateway6, 0, sizeof(c->gateway6));
-			seen[1] = true;
+			seen[SEEN_GATEWAY] = true;
 		}
 		if (tw_config_parse_addr(a, &g) != 0)
 			return err_set(err, NULL, 0,
@@ -1341,22 +1415,7 @@ apply_opt(struct tw_config *c, const struct opt_val *o, bool *seen,
 		return 0;
 	}
 	case OPT_UPSTREAM:
-		if (!seen[2]) {
-			c->n_upstreams = 0;
-			seen[2] = true;
-		}
-		if (c->n_upstreams >= TW_CFG_MAX_UPSTREAMS)
-			return err_set(err, NULL, 0, "give fewer --upstream",
-				       "more than %d --upstream",
-				       TW_CFG_MAX_UPSTREAMS);
-		if (tw_config_parse_upstream(a, &c->upstreams[c->n_upstreams]))
-			return err_set(err, NULL, 0,
-				       "write ADDR, ADDR:PORT or [IPV6]:PORT",
-				       "--upstream '%s' is not an address with "
-				       "an optional port 1-65535",
-				       a);
-		c->n_upstreams++;
-		return 0;
+		return cli_list(c, LIST_UPSTREAMS, a, seen, err);
 	case OPT_TRUST_ANCHOR:
 		if (a[0] == '\0' || strlen(a) >= sizeof(c->trust_anchor))
 			return err_set(err, NULL, 0, "give a file path",
@@ -1365,24 +1424,11 @@ apply_opt(struct tw_config *c, const struct opt_val *o, bool *seen,
 		c->trust_anchor_line = 0;
 		return 0;
 	case OPT_NTA:
-		if (!seen[3]) {
-			c->n_nta = 0;
-			seen[3] = true;
-		}
-		if (c->n_nta >= TW_CFG_MAX_NTA)
-			return err_set(err, NULL, 0, "give fewer --nta",
-				       "more than %d --nta", TW_CFG_MAX_NTA);
-		if (tw_config_parse_name(a, c->nta[c->n_nta]) != 0)
-			return err_set(err, NULL, 0,
-				       "write a domain name, e.g. example.com.",
-				       "--nta '%s' is not a valid domain name",
-				       a);
-		c->n_nta++;
-		return 0;
+		return cli_list(c, LIST_NTA, a, seen, err);
 	case OPT_PORT:
-		if (!seen[4]) {
+		if (!seen[SEEN_PORT]) {
 			c->n_ports = 0;
-			seen[4] = true;
+			seen[SEEN_PORT] = true;
 		}
 		if (c->n_ports >= TW_CFG_MAX_PORTS)
 			return err_set(err, NULL, 0, "give fewer --port",
@@ -1449,7 +1495,7 @@ tw_config_parse_args(struct tw_config *c, int argc, char *const argv[],
 	struct opt_val *vals;
 	const char *config = NULL;
 	char **args;
-	bool seen[5] = { false };
+	bool seen[SEEN_N] = { false };
 	int n = 0, i, opt, rc = 0;
 
 	tw_config_defaults(c);

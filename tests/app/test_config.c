@@ -589,6 +589,122 @@ test_cli_errors(void **state)
 			 "1-3,5)");
 }
 
+/* argv "tw" then @p n times "OPT VALUE", VALUE = @p pre, 1..n, @p post. */
+static char **
+repeat_opt(const char *opt, const char *pre, const char *post, int n, int *argc)
+{
+	char **argv = calloc((size_t)(2 * n + 2), sizeof(*argv));
+	int i;
+
+	assert_non_null(argv);
+	argv[0] = "tw";
+	for (i = 0; i < n; i++) {
+		argv[1 + 2 * i] = (char *)opt;
+		argv[2 + 2 * i] = malloc(64);
+		assert_non_null(argv[2 + 2 * i]);
+		snprintf(argv[2 + 2 * i], 64, "%s%d%s", pre, i + 1, post);
+	}
+	*argc = 2 * n + 1;
+	return argv;
+}
+
+static void
+free_opt(char **argv, int argc)
+{
+	int i;
+
+	for (i = 2; i < argc; i += 2)
+		free(argv[i]);
+	free(argv);
+}
+
+static void
+expect_cli_repeat(const char *opt, const char *pre, const char *post, int n,
+		  const char *text)
+{
+	int argc;
+	char **argv = repeat_opt(opt, pre, post, n, &argc);
+
+	expect_cli_error(argc, argv, -EINVAL, text);
+	free_opt(argv, argc);
+}
+
+/* The list keys and options: capacity, parse errors, replace semantics. */
+static void
+test_lists(void **state)
+{
+	struct tw_config *c = new_cfg();
+	struct tw_config_err err;
+	char yaml[2048];
+	size_t n;
+	int i, argc;
+	char **argv;
+
+	(void)state;
+	/* File: one more item than fits, in a flow list on line 2. */
+	n = (size_t)snprintf(yaml, sizeof(yaml), "# lists\nlisten: [");
+	for (i = 1; i <= TW_CFG_MAX_LISTEN + 1; i++)
+		n += (size_t)snprintf(yaml + n, sizeof(yaml) - n,
+				      "%s10.0.0.%d/8", i > 1 ? ", " : "", i);
+	snprintf(yaml + n, sizeof(yaml) - n, "]\n");
+	expect_error(yaml, "t.yaml:2: 'listen': more than 16 addresses (fix: "
+			   "remove some entries)");
+	n = (size_t)snprintf(yaml, sizeof(yaml), "upstreams:\n");
+	for (i = 1; i <= TW_CFG_MAX_UPSTREAMS + 1; i++)
+		n += (size_t)snprintf(yaml + n, sizeof(yaml) - n,
+				      "  - 192.0.2.%d\n", i);
+	expect_error(yaml, "t.yaml:18: 'upstreams': more than 16 upstreams "
+			   "(fix: remove some entries)");
+	n = (size_t)snprintf(yaml, sizeof(yaml), "negative_trust_anchors: [");
+	for (i = 1; i <= TW_CFG_MAX_NTA + 1; i++)
+		n += (size_t)snprintf(yaml + n, sizeof(yaml) - n, "%sn%d.",
+				      i > 1 ? ", " : "", i);
+	snprintf(yaml + n, sizeof(yaml) - n, "]\n");
+	expect_error(yaml, "t.yaml:1: 'negative_trust_anchors': more than 64 "
+			   "names (fix: remove some entries)");
+
+	/* Exactly the capacity fits, in the file and on the command line. */
+	n = (size_t)snprintf(yaml, sizeof(yaml), "negative_trust_anchors: [");
+	for (i = 1; i <= TW_CFG_MAX_NTA; i++)
+		n += (size_t)snprintf(yaml + n, sizeof(yaml) - n, "%sN%d",
+				      i > 1 ? ", " : "", i);
+	snprintf(yaml + n, sizeof(yaml) - n, "]\n");
+	assert_int_equal(load(c, yaml, &err), 0);
+	assert_int_equal(c->n_nta, TW_CFG_MAX_NTA);
+	assert_string_equal(c->nta[TW_CFG_MAX_NTA - 1], "n64.");
+	argv = repeat_opt("--upstream", "192.0.2.", ":5300",
+			  TW_CFG_MAX_UPSTREAMS, &argc);
+	assert_int_equal(tw_config_parse_args(c, argc, argv, &err), 0);
+	assert_int_equal(c->n_upstreams, TW_CFG_MAX_UPSTREAMS);
+	assert_int_equal(c->upstreams[15].addr[3], 16);
+	assert_int_equal(c->upstreams[15].port, 5300);
+	assert_int_equal(c->upstreams[15].line, 0);
+	free_opt(argv, argc);
+
+	/* Command line: one more than fits. */
+	expect_cli_repeat("--listen", "10.0.0.", "/8", TW_CFG_MAX_LISTEN + 1,
+			  "command line: more than 16 --listen addresses "
+			  "(fix: give fewer --listen)");
+	expect_cli_repeat("--upstream", "192.0.2.", "",
+			  TW_CFG_MAX_UPSTREAMS + 1,
+			  "command line: more than 16 --upstream (fix: give "
+			  "fewer --upstream)");
+	expect_cli_repeat("--nta", "n", ".", TW_CFG_MAX_NTA + 1,
+			  "command line: more than 64 --nta (fix: give "
+			  "fewer --nta)");
+
+	/* Command line: a value that does not parse. */
+	expect_cli_repeat("--upstream", "192.0.2.", ":0", 1,
+			  "command line: --upstream '192.0.2.1:0' is not an "
+			  "address with an optional port 1-65535 (fix: "
+			  "write ADDR, ADDR:PORT or [IPV6]:PORT)");
+	expect_cli_repeat("--nta", "bad..name", "", 1,
+			  "command line: --nta 'bad..name1' is not a valid "
+			  "domain name (fix: write a domain name, e.g. "
+			  "example.com.)");
+	free(c);
+}
+
 static void
 test_cli_bad_file_line(void **state)
 {
@@ -716,6 +832,7 @@ main(void)
 		cmocka_unit_test(test_value_parsers),
 		cmocka_unit_test(test_cli_overrides),
 		cmocka_unit_test(test_cli_errors),
+		cmocka_unit_test(test_lists),
 		cmocka_unit_test(test_cli_bad_file_line),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_print_roundtrip),

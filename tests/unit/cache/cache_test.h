@@ -7,10 +7,14 @@
 #define TW_CACHE_TEST_H
 
 #include <ctype.h>
+#include <setjmp.h>
+#include <stdarg.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <cmocka.h>
 
 #include "tw_cache.h"
 
@@ -96,6 +100,27 @@ t_outstanding(void)
 {
 	return atomic_load(&t_allocs) - atomic_load(&t_frees);
 }
+
+/* Per-test setup and teardown: counting hooks on, then no leak. */
+static inline int
+t_setup(void **state)
+{
+	(void)state;
+	t_hooks_install();
+	return 0;
+}
+
+static inline int
+t_teardown(void **state)
+{
+	(void)state;
+	/* Every allocation of the test was freed: no leaks. */
+	assert_int_equal(t_outstanding(), 0);
+	tw_alloc_set_hooks(NULL);
+	return 0;
+}
+
+#define T_TEST(f) cmocka_unit_test_setup_teardown(f, t_setup, t_teardown)
 
 /* FNV-1a: stands in for the data plane's keyed hash. */
 static inline uint32_t
@@ -237,6 +262,30 @@ t_blob(struct tw_cache *c, const char *name, uint16_t qtype, uint8_t flags,
 	t_answer(&a, k, &m, ttl, TW_CACHE_POSITIVE);
 	if (tw_cache_blob_create(c, &a, now, &b) != 0)
 		return NULL;
+	return b;
+}
+
+/* The key of "<pfx><i in hex>.example" (type A). */
+static inline const struct tw_cache_key *
+t_key_n(struct t_key *tk, const char *pfx, unsigned i, uint8_t flags)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "%s%x.example", pfx, i);
+	return t_key(tk, name, 1, flags);
+}
+
+/* t_blob() for "<pfx><i in hex>.example", rdata seed i; never NULL. */
+static inline struct tw_cache_blob *
+t_blob_n(struct tw_cache *c, const char *pfx, unsigned i, uint8_t flags,
+	 uint32_t ttl, uint32_t now)
+{
+	char name[64];
+	struct tw_cache_blob *b;
+
+	snprintf(name, sizeof(name), "%s%x.example", pfx, i);
+	b = t_blob(c, name, 1, flags, ttl, now, i);
+	assert_non_null(b);
 	return b;
 }
 

@@ -19,23 +19,6 @@ new_cache(const struct tw_cache_config *over)
 	return c;
 }
 
-static int
-setup(void **state)
-{
-	(void)state;
-	t_hooks_install();
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	assert_int_equal(t_outstanding(), 0);
-	tw_alloc_set_hooks(NULL);
-	return 0;
-}
-
 static void
 expect_einval(struct tw_cache *c, const struct tw_cache_answer *a)
 {
@@ -396,13 +379,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_create_validation, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_render, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ttl_caps, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_metadata, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_total_bytes_and_nomem,
-						setup, teardown),
+		T_TEST(test_create_validation),
+		T_TEST(test_render),
+		T_TEST(test_ttl_caps),
+		T_TEST(test_metadata),
+		T_TEST(test_total_bytes_and_nomem),
 	};
 
 	return cmocka_run_group_tests_name("cache/blob", tests, NULL, NULL);

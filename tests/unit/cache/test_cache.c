@@ -9,24 +9,6 @@
 
 #include "cache_test.h"
 
-static int
-setup(void **state)
-{
-	(void)state;
-	t_hooks_install();
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	/* Every allocation of the test was freed: no leaks. */
-	assert_int_equal(t_outstanding(), 0);
-	tw_alloc_set_hooks(NULL);
-	return 0;
-}
-
 static void
 expect_create(const struct tw_cache_config *cfg, int rc)
 {
@@ -156,10 +138,7 @@ test_publish_drain(void **state)
 
 	/* The drain budget is respected, and rings are FIFO. */
 	for (unsigned i = 0; i < 10; i++) {
-		char name[32];
-
-		snprintf(name, sizeof(name), "n%u.example", i);
-		b = t_blob(c, name, 1, 0, 60, 0, i);
+		b = t_blob_n(c, "n", i, 0, 60, 0);
 		assert_int_equal(tw_cache_publish(c, i % 2, b), 3);
 		tw_cache_blob_put(b);
 	}
@@ -194,10 +173,7 @@ test_ring_full(void **state)
 	assert_int_equal(tw_cache_create(&cfg, &c), 0);
 	/* Worker 1 keeps draining, worker 0 does not. */
 	for (unsigned i = 0; i < 6; i++) {
-		char name[32];
-
-		snprintf(name, sizeof(name), "f%u.example", i);
-		b[i] = t_blob(c, name, 1, 0, 60, 0, i);
+		b[i] = t_blob_n(c, "f", i, 0, 60, 0);
 		assert_int_equal(tw_cache_publish(c, 0, b[i]), i < 4 ? 2 : 1);
 		assert_int_equal(tw_cache_drain(tw_cache_worker(c, 1), 0, 8),
 				 1);
@@ -310,11 +286,8 @@ test_destroy_releases(void **state)
 	(void)state;
 	assert_int_equal(tw_cache_create(&cfg, &c), 0);
 	for (unsigned i = 0; i < 40; i++) {
-		char name[32];
-		struct tw_cache_blob *b;
+		struct tw_cache_blob *b = t_blob_n(c, "t", i, 0, 60, 0);
 
-		snprintf(name, sizeof(name), "t%u.example", i);
-		b = t_blob(c, name, 1, 0, 60, 0, i);
 		tw_cache_publish(c, i % 2, b);
 		tw_cache_blob_put(b);
 	}
@@ -475,16 +448,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_config, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_publish_drain, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_ring_full, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_qsbr, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_destroy_releases, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_concurrent, setup,
-						teardown),
+		T_TEST(test_config),	       T_TEST(test_publish_drain),
+		T_TEST(test_ring_full),	       T_TEST(test_qsbr),
+		T_TEST(test_destroy_releases), T_TEST(test_concurrent),
 	};
 
 	return cmocka_run_group_tests_name("cache/cache", tests, NULL, NULL);

@@ -7,23 +7,6 @@
 
 #include "cache_test.h"
 
-static int
-setup(void **state)
-{
-	(void)state;
-	t_hooks_install();
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	assert_int_equal(t_outstanding(), 0);
-	tw_alloc_set_hooks(NULL);
-	return 0;
-}
-
 static struct tw_cache *
 new_cache(uint32_t entries, uint64_t max_bytes, uint32_t policy)
 {
@@ -37,28 +20,6 @@ new_cache(uint32_t entries, uint64_t max_bytes, uint32_t policy)
 
 	assert_int_equal(tw_cache_create(&cfg, &c), 0);
 	return c;
-}
-
-static const struct tw_cache_key *
-key_n(struct t_key *tk, const char *pfx, unsigned i, uint8_t flags)
-{
-	char name[64];
-
-	snprintf(name, sizeof(name), "%s%x.example", pfx, i);
-	return t_key(tk, name, 1, flags);
-}
-
-static struct tw_cache_blob *
-blob_n(struct tw_cache *c, const char *pfx, unsigned i, uint8_t flags,
-       uint32_t ttl, uint32_t now)
-{
-	char name[64];
-	struct tw_cache_blob *b;
-
-	snprintf(name, sizeof(name), "%s%x.example", pfx, i);
-	b = t_blob(c, name, 1, flags, ttl, now, i);
-	assert_non_null(b);
-	return b;
 }
 
 static void
@@ -134,13 +95,14 @@ test_lookup_burst(void **state)
 	(void)state;
 	/* Even names present; name 10 expires at 50. */
 	for (unsigned i = 0; i < 80; i += 2)
-		assert_int_equal(tw_cache_insert(w,
-						 blob_n(c, "b", i, 0,
-							i == 10 ? 50 : 100, 0),
-						 0),
-				 0);
+		assert_int_equal(
+			tw_cache_insert(
+				w,
+				t_blob_n(c, "b", i, 0, i == 10 ? 50 : 100, 0),
+				0),
+			0);
 	for (unsigned i = 0; i < 80; i++)
-		keys[i] = *key_n(&tk[i], "b", i, 0);
+		keys[i] = *t_key_n(&tk[i], "b", i, 0);
 	assert_int_equal(tw_cache_lookup_burst(w, keys, 80, 60, out), 39);
 	for (unsigned i = 0; i < 80; i++) {
 		if (i % 2 == 0 && i != 10) {
@@ -325,8 +287,8 @@ test_sweep(void **state)
 	(void)state;
 	for (unsigned i = 0; i < 200; i++)
 		assert_int_equal(tw_cache_insert(w,
-						 blob_n(c, "s", i, 0,
-							i % 2 ? 10 : 1000, 0),
+						 t_blob_n(c, "s", i, 0,
+							  i % 2 ? 10 : 1000, 0),
 						 0),
 				 0);
 	stats(w, &st);
@@ -349,7 +311,7 @@ test_sweep(void **state)
 	for (unsigned i = 0; i < 200; i++) {
 		struct t_key tk;
 		const struct tw_cache_blob *b =
-			tw_cache_lookup(w, key_n(&tk, "s", i, 0), 50);
+			tw_cache_lookup(w, t_key_n(&tk, "s", i, 0), 50);
 
 		if (i % 2)
 			assert_null(b);
@@ -404,11 +366,12 @@ test_delete_flush(void **state)
 	(void)state;
 	for (unsigned i = 0; i < 20; i++)
 		assert_int_equal(
-			tw_cache_insert(w, blob_n(c, "d", i, 0, 60, 0), 0), 0);
-	assert_int_equal(tw_cache_delete(w, key_n(&tk, "d", 3, 0)), 0);
-	assert_int_equal(tw_cache_delete(w, key_n(&tk, "d", 3, 0)), -ENOENT);
+			tw_cache_insert(w, t_blob_n(c, "d", i, 0, 60, 0), 0),
+			0);
+	assert_int_equal(tw_cache_delete(w, t_key_n(&tk, "d", 3, 0)), 0);
+	assert_int_equal(tw_cache_delete(w, t_key_n(&tk, "d", 3, 0)), -ENOENT);
 	assert_null(tw_cache_lookup(w, &tk.k, 1));
-	assert_non_null(tw_cache_lookup(w, key_n(&tk, "d", 4, 0), 1));
+	assert_non_null(tw_cache_lookup(w, t_key_n(&tk, "d", 4, 0), 1));
 	tw_cache_flush(w);
 	stats(w, &st);
 	assert_int_equal(st.entries, 0);
@@ -438,12 +401,15 @@ test_defer_full(void **state)
 	w = tw_cache_worker(c, 0);
 	for (i = 0; i < 100; i++)
 		assert_int_equal(
-			tw_cache_insert(w, blob_n(c, "q", i, 0, 60, 0), 0), 0);
+			tw_cache_insert(w, t_blob_n(c, "q", i, 0, 60, 0), 0),
+			0);
 	for (i = 0; i < 64; i++)
-		assert_int_equal(tw_cache_delete(w, key_n(&tk, "q", i, 0)), 0);
-	assert_int_equal(tw_cache_delete(w, key_n(&tk, "q", i, 0)), -EBUSY);
-	assert_int_equal(tw_cache_insert(w, blob_n(c, "q", 1000, 0, 60, 0), 0),
-			 -EBUSY);
+		assert_int_equal(tw_cache_delete(w, t_key_n(&tk, "q", i, 0)),
+				 0);
+	assert_int_equal(tw_cache_delete(w, t_key_n(&tk, "q", i, 0)), -EBUSY);
+	assert_int_equal(
+		tw_cache_insert(w, t_blob_n(c, "q", 1000, 0, 60, 0), 0),
+		-EBUSY);
 	/* Lazy expiry cannot remove either, but still misses. */
 	assert_null(tw_cache_lookup(w, &tk.k, 100));
 	assert_int_equal(tw_cache_sweep(w, 100, 100), 0);
@@ -467,8 +433,8 @@ test_capacity(void **state)
 	(void)state;
 	for (unsigned i = 0; i < 1000; i++) {
 		/* Each key missed once, then published. */
-		assert_null(tw_cache_lookup(w, key_n(&tk, "c", i, 0), 0));
-		tw_cache_insert(w, blob_n(c, "c", i, 0, 60, 0), 0);
+		assert_null(tw_cache_lookup(w, t_key_n(&tk, "c", i, 0), 0));
+		tw_cache_insert(w, t_blob_n(c, "c", i, 0, 60, 0), 0);
 		tw_cache_quiescent(w);
 		stats(w, &st);
 		assert_true(st.entries <= 64);
@@ -488,7 +454,7 @@ static void
 test_memory_bound(void **state)
 {
 	struct tw_cache *c = new_cache(4096, 0, 0);
-	struct tw_cache_blob *b = blob_n(c, "m", 0, 0, 60, 0);
+	struct tw_cache_blob *b = t_blob_n(c, "m", 0, 0, 60, 0);
 	uint64_t size = tw_cache_blob_size(b), limit = 20 * size + size / 2;
 	struct tw_cache_worker *w;
 	struct tw_cache_stats st;
@@ -502,7 +468,7 @@ test_memory_bound(void **state)
 	cfg = *tw_cache_get_config(c);
 	assert_int_equal(cfg.max_bytes, limit);
 	for (unsigned i = 0; i < 500; i++) {
-		tw_cache_insert(w, blob_n(c, "m", i, 0, 60, 0), 0);
+		tw_cache_insert(w, t_blob_n(c, "m", i, 0, 60, 0), 0);
 		tw_cache_quiescent(w);
 		stats(w, &st);
 		assert_true(st.bytes <= limit);
@@ -518,7 +484,8 @@ test_memory_bound(void **state)
 	w = tw_cache_worker(c, 0);
 	for (unsigned i = 0; i < 100; i++) {
 		assert_int_equal(
-			tw_cache_insert(w, blob_n(c, "s", i, 0, 60, 0), 0), 0);
+			tw_cache_insert(w, t_blob_n(c, "s", i, 0, 60, 0), 0),
+			0);
 		tw_cache_quiescent(w);
 	}
 	stats(w, &st);
@@ -528,7 +495,7 @@ test_memory_bound(void **state)
 	/* A blob larger than the whole budget: -E2BIG. */
 	c = new_cache(64, 100, 0);
 	w = tw_cache_worker(c, 0);
-	b = blob_n(c, "m", 0, 0, 60, 0);
+	b = t_blob_n(c, "m", 0, 0, 60, 0);
 	assert_true(tw_cache_blob_size(b) > 100);
 	assert_int_equal(tw_cache_insert(w, b, 0), -E2BIG);
 	stats(w, &st);
@@ -549,7 +516,7 @@ fill(struct tw_cache *c, struct tw_cache_worker *w, const char *pfx, unsigned n)
 
 	do {
 		assert_int_equal(
-			tw_cache_insert(w, blob_n(c, pfx, i++, 0, 60, 0), 0),
+			tw_cache_insert(w, t_blob_n(c, pfx, i++, 0, 60, 0), 0),
 			0);
 		tw_cache_quiescent(w);
 		stats(w, &st);
@@ -571,16 +538,16 @@ test_admission(void **state)
 	/* Fill to capacity; every resident then gets one hit. */
 	used = fill(c, w, "f", 64);
 	for (i = 0; i < used; i++)
-		hits += tw_cache_lookup(w, key_n(&tk, "f", i, 0), 0) != NULL;
+		hits += tw_cache_lookup(w, t_key_n(&tk, "f", i, 0), 0) != NULL;
 	assert_int_equal(hits, 64);
 	stats(w, &st0);
 	/* A newcomer never seen here: refused. */
-	assert_int_equal(tw_cache_insert(w, blob_n(c, "new", 0, 0, 60, 0), 0),
+	assert_int_equal(tw_cache_insert(w, t_blob_n(c, "new", 0, 0, 60, 0), 0),
 			 -ENOSPC);
 	/* After three misses it beats a once-hit resident. */
 	for (i = 0; i < 3; i++)
-		assert_null(tw_cache_lookup(w, key_n(&tk, "new", 0, 0), 0));
-	assert_int_equal(tw_cache_insert(w, blob_n(c, "new", 0, 0, 60, 0), 0),
+		assert_null(tw_cache_lookup(w, t_key_n(&tk, "new", 0, 0), 0));
+	assert_int_equal(tw_cache_insert(w, t_blob_n(c, "new", 0, 0, 60, 0), 0),
 			 0);
 	assert_non_null(tw_cache_lookup(w, &tk.k, 0));
 	stats(w, &st);
@@ -604,28 +571,28 @@ test_aging(void **state)
 	(void)state;
 	used = fill(c, w, "g", 64);
 	/* Find a resident: it was very popular once. */
-	while (tw_cache_lookup(w, key_n(&tk, "g", old, 0), 0) == NULL)
+	while (tw_cache_lookup(w, t_key_n(&tk, "g", old, 0), 0) == NULL)
 		old++;
 	for (i = 0; i < 15; i++)
-		tw_cache_lookup(w, key_n(&tk, "g", old, 0), 0);
+		tw_cache_lookup(w, t_key_n(&tk, "g", old, 0), 0);
 	/* Then only the others are used, over many aging periods (one per
 	 * 8 * entries hits), so they stay near the top. */
 	for (unsigned r = 0; r < 100; r++)
 		for (i = 0; i < used; i++)
 			if (i != old)
-				tw_cache_lookup(w, key_n(&tk, "g", i, 0), 0);
+				tw_cache_lookup(w, t_key_n(&tk, "g", i, 0), 0);
 	/* A newcomer missed twice beats the old one (aged to 0) - once
 	 * the victim sample reaches it - and nobody else. */
 	for (i = 0; i < 2; i++)
-		tw_cache_lookup(w, key_n(&tk, "h", 0, 0), 0);
+		tw_cache_lookup(w, t_key_n(&tk, "h", 0, 0), 0);
 	for (tries = 0; tries < 16 && rc != 0; tries++)
-		rc = tw_cache_insert(w, blob_n(c, "h", 0, 0, 60, 0), 0);
+		rc = tw_cache_insert(w, t_blob_n(c, "h", 0, 0, 60, 0), 0);
 	assert_int_equal(rc, 0);
-	assert_null(tw_cache_lookup(w, key_n(&tk, "g", old, 0), 0));
+	assert_null(tw_cache_lookup(w, t_key_n(&tk, "g", old, 0), 0));
 	for (i = 0; i < used; i++) {
 		const struct tw_cache_blob *b;
 
-		b = tw_cache_lookup(w, key_n(&tk, "g", i, 0), 0);
+		b = tw_cache_lookup(w, t_key_n(&tk, "g", i, 0), 0);
 		if (i != old && b == NULL) {
 			/* Only names evicted while filling may miss. */
 			struct tw_cache_stats st;
@@ -657,21 +624,21 @@ flood(uint32_t policy, int miss_first, struct tw_cache_stats *st)
 	uint32_t now = 1000;
 
 	for (i = 0; i < FLOOD_POP; i++) {
-		assert_null(tw_cache_lookup(w, key_n(&tk, "pop", i, 0), now));
+		assert_null(tw_cache_lookup(w, t_key_n(&tk, "pop", i, 0), now));
 		assert_int_equal(
-			tw_cache_insert(w, blob_n(c, "pop", i, 0, 3600, now),
+			tw_cache_insert(w, t_blob_n(c, "pop", i, 0, 3600, now),
 					now),
 			0);
 	}
 	for (unsigned round = 0; round < 16; round++)
 		for (i = 0; i < FLOOD_POP; i++)
 			assert_non_null(tw_cache_lookup(
-				w, key_n(&tk, "pop", i, 0), now));
+				w, t_key_n(&tk, "pop", i, 0), now));
 	for (i = 0; i < 20 * FLOOD_CAP; i++) {
 		if (miss_first)
 			assert_null(tw_cache_lookup(
-				w, key_n(&tk, "flood-", i, 0), now));
-		tw_cache_insert(w, blob_n(c, "flood-", i, 0, 3600, now), now);
+				w, t_key_n(&tk, "flood-", i, 0), now));
+		tw_cache_insert(w, t_blob_n(c, "flood-", i, 0, 3600, now), now);
 		/* Mode 2: every flood name is asked twice (a second-hit
 		 * flood, which defeats plain segmented LRU). */
 		if (miss_first == 2)
@@ -680,9 +647,9 @@ flood(uint32_t policy, int miss_first, struct tw_cache_stats *st)
 	}
 	/* The cache still admits: the newest flood key is there. */
 	assert_non_null(
-		tw_cache_lookup(w, key_n(&tk, "flood-", i - 1, 0), now));
+		tw_cache_lookup(w, t_key_n(&tk, "flood-", i - 1, 0), now));
 	for (i = 0; i < FLOOD_POP; i++)
-		if (tw_cache_lookup(w, key_n(&tk, "pop", i, 0), now) != NULL)
+		if (tw_cache_lookup(w, t_key_n(&tk, "pop", i, 0), now) != NULL)
 			hits++;
 	tw_cache_worker_stats(w, st);
 	assert_true(st->entries <= FLOOD_CAP);
@@ -732,32 +699,21 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_insert_lookup_miss, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_lookup_burst, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_flags_distinct, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_key_case, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ttl_expiry, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_negative_and_bogus, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_sweep, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_replace_and_same, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_delete_flush, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_defer_full, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_capacity, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_memory_bound, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_admission, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_aging, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_flood_resistance, setup,
-						teardown),
+		T_TEST(test_insert_lookup_miss),
+		T_TEST(test_lookup_burst),
+		T_TEST(test_flags_distinct),
+		T_TEST(test_key_case),
+		T_TEST(test_ttl_expiry),
+		T_TEST(test_negative_and_bogus),
+		T_TEST(test_sweep),
+		T_TEST(test_replace_and_same),
+		T_TEST(test_delete_flush),
+		T_TEST(test_defer_full),
+		T_TEST(test_capacity),
+		T_TEST(test_memory_bound),
+		T_TEST(test_admission),
+		T_TEST(test_aging),
+		T_TEST(test_flood_resistance),
 	};
 
 	return cmocka_run_group_tests_name("cache/index", tests, NULL, NULL);

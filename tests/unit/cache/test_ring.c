@@ -10,23 +10,6 @@
 #include "cache_priv.h"
 #include "cache_test.h"
 
-static int
-setup(void **state)
-{
-	(void)state;
-	t_hooks_install();
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	assert_int_equal(t_outstanding(), 0);
-	tw_alloc_set_hooks(NULL);
-	return 0;
-}
-
 static void
 test_create_errors(void **state)
 {
@@ -206,13 +189,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_create_errors, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_basic_and_full, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_wrap, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_two_threads, setup,
-						teardown),
+		T_TEST(test_create_errors),
+		T_TEST(test_basic_and_full),
+		T_TEST(test_wrap),
+		T_TEST(test_two_threads),
 	};
 
 	return cmocka_run_group_tests_name("cache/ring", tests, NULL, NULL);

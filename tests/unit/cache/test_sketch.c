@@ -8,23 +8,6 @@
 #include "cache_priv.h"
 #include "cache_test.h"
 
-static int
-setup(void **state)
-{
-	(void)state;
-	t_hooks_install();
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	assert_int_equal(t_outstanding(), 0);
-	tw_alloc_set_hooks(NULL);
-	return 0;
-}
-
 static uint32_t
 h_of(unsigned i)
 {
@@ -99,9 +82,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_count_and_saturate, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_halving, setup, teardown),
+		T_TEST(test_count_and_saturate),
+		T_TEST(test_halving),
 	};
 
 	return cmocka_run_group_tests_name("cache/sketch", tests, NULL, NULL);

@@ -13,60 +13,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "dns_test.h"
 #include "tw_dns.h"
-
-/* ---- A tiny packet builder ------------------------------------------- */
-
-struct pb {
-	uint8_t b[4096];
-	size_t n;
-};
-
-static void
-pb_bytes(struct pb *p, const void *d, size_t n)
-{
-	assert_true(p->n + n <= sizeof(p->b));
-	memcpy(p->b + p->n, d, n);
-	p->n += n;
-}
-
-static void
-pb_u8(struct pb *p, uint8_t v)
-{
-	pb_bytes(p, &v, 1);
-}
-
-static void
-pb_u16(struct pb *p, uint16_t v)
-{
-	uint8_t b[2];
-
-	tw_put16(b, v);
-	pb_bytes(p, b, 2);
-}
-
-/* Labels of a presentation name without the root label. */
-static void
-pb_labels(struct pb *p, const char *s, bool lower)
-{
-	uint8_t w[TW_DNS_NAME_MAX];
-	int n;
-
-	if (s[0] == '\0')
-		return;
-	n = tw_dns_name_from_str(s, w);
-	assert_true(n > 0);
-	if (lower)
-		tw_dns_name_lower(w);
-	pb_bytes(p, w, (size_t)n - 1);
-}
-
-static void
-pb_name(struct pb *p, const char *s, bool lower)
-{
-	pb_labels(p, s, lower);
-	pb_u8(p, 0);
-}
 
 /* ---- Canonical rdata -------------------------------------------------- */
 
@@ -213,15 +161,6 @@ build_case(const struct ccase *c, struct pb *msg, struct pb *want)
 }
 
 static void
-first_rr(const struct tw_dns_msg *m, struct tw_dns_rr *rr)
-{
-	struct tw_dns_rr_iter it;
-
-	tw_dns_rr_iter_init(&it, m);
-	assert_int_equal(tw_dns_rr_next(&it, rr), 1);
-}
-
-static void
 test_canonical_rdata(void **state)
 {
 	struct pb msg, want;
@@ -234,7 +173,7 @@ test_canonical_rdata(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		build_case(&cases[i], &msg, &want);
 		assert_int_equal(tw_dns_parse(&m, msg.b, msg.n), 0);
-		first_rr(&m, &rr);
+		nth_rr(&m, 0, &rr);
 		n = tw_dns_rr_canonical_rdata(&m, &rr, out, sizeof(out));
 		if (n != (int)want.n)
 			fail_msg("type %u: length %d, want %zu", cases[i].type,
@@ -263,7 +202,7 @@ test_canonical_errors(void **state)
 	/* MX: the name runs past the rdata */
 	build_case(&cases[11], &msg, &want);
 	assert_int_equal(tw_dns_parse(&m, msg.b, msg.n), 0);
-	first_rr(&m, &rr);
+	nth_rr(&m, 0, &rr);
 	rr.rdlen = 4;
 	assert_int_equal(tw_dns_rr_canonical_rdata(&m, &rr, out, sizeof(out)),
 			 -TW_ERDATA);
@@ -447,13 +386,6 @@ static const uint8_t rfc5702_signed[] = {
 	2,
 	91,
 };
-
-static const uint8_t *
-wire(const char *s, uint8_t buf[TW_DNS_NAME_MAX])
-{
-	assert_true(tw_dns_name_from_str(s, buf) > 0);
-	return buf;
-}
 
 static void
 test_sigdata_rfc5702(void **state)

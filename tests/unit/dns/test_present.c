@@ -13,14 +13,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "dns_test.h"
 #include "tw_dns.h"
-
-static const uint8_t *
-wire(const char *s, uint8_t buf[TW_DNS_NAME_MAX])
-{
-	assert_true(tw_dns_name_from_str(s, buf) > 0);
-	return buf;
-}
 
 /* Test helper: RFC 4648 base64 to bytes. */
 static size_t
@@ -442,45 +436,9 @@ static const uint8_t msg[] = {
 	0,
 	2,
 	/* 12: Example.COM MX IN */
-	7,
-	'E',
-	'x',
-	'a',
-	'm',
-	'p',
-	'l',
-	'e',
-	3,
-	'C',
-	'O',
-	'M',
-	0,
-	0,
-	15,
-	0,
-	1,
+	T_QUESTION_EXAMPLE_COM_MX,
 	/* 29: MX 10 Mail.<12> */
-	0xc0,
-	12,
-	0,
-	15,
-	0,
-	1,
-	0,
-	0,
-	0x0e,
-	0x10,
-	0,
-	9,
-	0,
-	10,
-	4,
-	'M',
-	'a',
-	'i',
-	'l',
-	0xc0,
-	12,
+	T_RR_MX_MAIL,
 	/* 50: TXT */
 	0xc0,
 	12,

@@ -13,32 +13,14 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "dns_test.h"
 #include "tw_dns.h"
-
-/* Wire form of a presentation name (test helper). */
-static const uint8_t *
-wire(const char *s, uint8_t buf[TW_DNS_NAME_MAX])
-{
-	assert_true(tw_dns_name_from_str(s, buf) > 0);
-	return buf;
-}
 
 static void
 parse_ok(struct tw_dns_msg *m, const uint8_t *pkt, int len)
 {
 	assert_true(len > 0);
 	assert_int_equal(tw_dns_parse(m, pkt, (size_t)len), 0);
-}
-
-/* The idx-th RR of the message (0-based over all sections). */
-static void
-nth_rr(const struct tw_dns_msg *m, int idx, struct tw_dns_rr *rr)
-{
-	struct tw_dns_rr_iter it;
-
-	tw_dns_rr_iter_init(&it, m);
-	for (int i = 0; i <= idx; i++)
-		assert_int_equal(tw_dns_rr_next(&it, rr), 1);
 }
 
 static void
@@ -238,45 +220,9 @@ static const uint8_t src_msg[] = {
 	0,
 	1,
 	/* 12: question Example.COM MX IN */
-	7,
-	'E',
-	'x',
-	'a',
-	'm',
-	'p',
-	'l',
-	'e',
-	3,
-	'C',
-	'O',
-	'M',
-	0,
-	0,
-	15,
-	0,
-	1,
+	T_QUESTION_EXAMPLE_COM_MX,
 	/* 29: MX 10 Mail.<ptr 12> */
-	0xc0,
-	12,
-	0,
-	15,
-	0,
-	1,
-	0,
-	0,
-	0x0e,
-	0x10,
-	0,
-	9,
-	0,
-	10,
-	4,
-	'M',
-	'a',
-	'i',
-	'l',
-	0xc0,
-	12,
+	T_RR_MX_MAIL,
 	/* 50: SRV 1 2 3 Sip.<ptr 12>, compressed target (RFC 2052) */
 	0xc0,
 	12,
