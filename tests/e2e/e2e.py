@@ -760,9 +760,168 @@ def case_do(checks, target, ref, args):
                                                   b.short()))
 
 
+# ----------------------------------------------------------------- upstream
+
+# The upstream case's test bed additions (tests/e2e/e2e.sh adds the
+# addresses to the server side of the veth): trustwire is started with
+# --upstream DEAD --upstream FORGER --upstream HONEST (in that order, so
+# its round robin starts at the dead one) and a 800 ms upstream timeout.
+UP_DEAD = "192.0.2.12"      # an address with no server: every try times out
+UP_FORGER = "192.0.2.13"    # fakeup.py: changes A records (bogus)
+UP_HONEST = "192.0.2.14"    # fakeup.py: forwards unchanged
+UP_NOBODY = "192.0.2.15"    # no upstream: source of one of the forgeries
+UP_ZONES = ["rsasha1", "rsasha1-nsec3", "rsa", "rsasha512", "ecdsa",
+            "ecdsa384", "ed25519", "ed448", "nsec3", "nsec3-salt", "iter1",
+            "chain"]     # signed zones whose every answer is secure
+UP_DOWN_S = 5               # validator.c V_DOWN_S
+
+
+def setup_upstream(args):
+    import fakeup  # noqa: E402 (tests/e2e, next to this file)
+    return fakeup.FakeUpstreams({UP_FORGER: "forger", UP_HONEST: "honest"},
+                                args.real_upstream, UP_NOBODY, delay=0.3)
+
+
+def ask_all(checks, target, name, qs, want_rcode="NOERROR"):
+    """Asks each (qname, qtype); all must be want_rcode with AD."""
+    bad = []
+    for qname, qtype in qs:
+        a = target.ask(qname, qtype)
+        if a.rcode != want_rcode or not a.ad:
+            bad.append("%s %s: %s" % (qname, qtype, a.short()))
+    checks.ok(name, not bad, "; ".join(bad) or "%d/%d %s with AD" % (
+        len(qs), len(qs), want_rcode))
+    return not bad
+
+
+def case_upstream(checks, target, ref, args, fake):
+    """Issue 4 point 5, upstream side: failover with health state, a
+    bogus answer asked once more elsewhere, TC -> TCP, coalescing and
+    RFC 5452 acceptance, against fake upstreams (tests/e2e/fakeup.py)."""
+    if not args.tel_prefix:
+        checks.report("upstream", "SKIP", "trustwire only (telemetry)")
+        return
+    c0 = counters(args)
+
+    # 1. Failover and health: the dead upstream is first in the round
+    # robin. Every question must still be answered; after 3 timeouts in
+    # a row it is left out for 5 s (validator.c V_DOWN_FAILS/V_DOWN_S),
+    # so it costs a few timeouts, not one in three fetches.
+    qs = [("www.%s.test" % z, "AAAA") for z in UP_ZONES] + \
+        [("host.wild.%s.test" % z, "AAAA") for z in UP_ZONES]
+    ask_all(checks, target, "upstream failover: all answered past the dead "
+            "upstream", qs)
+    c1 = counters(args)
+    # Since trustwire started (the preflight question included): 3 in a
+    # row, then at most one more per try after each 5 s spell (2 for
+    # fetches that were under way together).
+    el = c1["uptime_s"] + 1
+    tmo = c1["upstream_timeouts"]
+    sent = c1["upstream_queries"]
+    bound = 3 + 2 * (el // UP_DOWN_S + 1)
+    checks.ok("upstream health: the dead upstream is left out",
+              3 <= tmo <= bound and sent >= 3 * bound,
+              "%d timeouts (want 3..%d: 3 in a row mark it down for %d s; "
+              "up %d s) for %d upstream queries (round robin alone would "
+              "time out about %d)" % (tmo, bound, UP_DOWN_S, el, sent,
+                                      sent // 3))
+
+    # 2. A bogus answer is asked once more at another upstream: the
+    # forger changes A records, so whatever reaches it first is bogus and
+    # must come back secure from the honest one.
+    qs = [("www.%s.test" % z, "A") for z in UP_ZONES]
+    ask_all(checks, target, "upstream bogus retry: forged answers replaced",
+            qs)
+    c2 = counters(args)
+    forged = [e for q in qs for e in fake.seen(q[0], "A")
+              if e[4] == "tampered"]
+    checks.ok("upstream bogus retry: the forger was asked",
+              len(forged) > 0 and c2["bogus"] == c0["bogus"] and
+              c2["upstream_retries"] - c1["upstream_retries"] >= len(forged),
+              "%d of %d answers forged by %s, all replaced (bogus verdicts "
+              "+%d, upstream_retries +%d)" % (
+                  len(forged), len(qs), UP_FORGER, c2["bogus"] - c0["bogus"],
+                  c2["upstream_retries"] - c1["upstream_retries"]))
+    # Really bogus: asked at both, then SERVFAIL + EDE 6, one verdict.
+    a = target.ask("www.tampered.test", "A")
+    c3 = counters(args)
+    seen = fake.seen("www.tampered.test", "A")
+    checks.ok("upstream bogus retry: once more elsewhere, then SERVFAIL",
+              a.rcode == "SERVFAIL" and a.ede == "6" and
+              sorted(e[0] for e in seen) == [UP_FORGER, UP_HONEST] and
+              c3["bogus"] - c2["bogus"] == 1,
+              "www.tampered.test A: %s; asked at %s; bogus verdicts +%d" % (
+                  a.short(), ", ".join(e[0] for e in seen) or "none",
+                  c3["bogus"] - c2["bogus"]))
+
+    # 3. Truncated upstream answers are asked again over TCP.
+    qs = [("host.wild.%s.test" % z, "TXT") for z in UP_ZONES]
+    ask_all(checks, target, "upstream TC=1: answered over TCP", qs)
+    c4 = counters(args)
+    tcp = [q for q in qs if fake.seen(q[0], "TXT", "udp") and
+           fake.seen(q[0], "TXT", "tcp")]
+    fb = c4["tcp_fallbacks"] - c3["tcp_fallbacks"]
+    checks.ok("upstream TC=1: each truncated answer followed over TCP",
+              len(tcp) == len(qs) and fb >= len(qs),
+              "%d/%d questions truncated over UDP and asked over TCP; "
+              "tcp_fallbacks +%d" % (len(tcp), len(qs), fb))
+
+    # 4. Identical outstanding questions coalesce: eight clients at once,
+    # the upstream holds MX answers 0.3 s and sees the question once.
+    qname, n = "www.ed25519.test", 8
+    socks = []
+    for _ in range(n):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.settimeout(5)
+        qid, wire = dnswire.build_query(qname, "MX", rd=True, cd=False,
+                                        do=True, bufsize=1232)
+        s.sendto(wire, (target.addr[4], 53))
+        socks.append((s, qid))
+    got = 0
+    for s, qid in socks:
+        try:
+            m = dnswire.Message(s.recv(65535))
+            if m.id == qid and m.rcode == 0 and m.flags & dnswire.FLAG_AD:
+                got += 1
+        except (OSError, dnswire.ParseError):
+            pass
+        s.close()
+    c5 = counters(args)
+    seen = fake.seen(qname, "MX")
+    co = c5["coalesced"] - c4["coalesced"]
+    checks.ok("upstream coalescing: identical questions, one upstream query",
+              got == n and len(seen) == 1 and co >= n - 1,
+              "%d/%d clients answered NOERROR AD; the upstreams saw %s MX "
+              "%d time(s); coalesced +%d" % (got, n, qname, len(seen), co))
+
+    # 5. RFC 5452 9.1: every forgery was dropped and counted, none taken
+    # (a real answer the fake sent after trustwire gave up is a stray
+    # answer and counted too: 'late').
+    time.sleep(0.2)
+    c6 = counters(args)
+    sp = c6["spoofed_dropped"]
+    checks.ok("upstream RFC 5452: forgeries dropped and counted",
+              fake.spoofs_sent > 0 and
+              fake.spoofs_sent <= sp <= fake.spoofs_sent + fake.late,
+              "spoofed_dropped %d, forgeries sent %d (wrong ID, wrong "
+              "question, wrong port, other upstream's address, no "
+              "upstream's address; %d late real answers)" % (
+                  sp, fake.spoofs_sent, fake.late))
+    with fake.lock:
+        log = list(fake.log)
+    if args.report:
+        with open(os.path.join(args.report, "fakeup.tsv"), "w") as f:
+            f.write("#addr\ttransport\tqname\tqtype\taction\n")
+            for e in log:
+                f.write("%s\t%s\t%s\t%s\t%s\n" % (
+                    e[0], e[1], e[2], dnswire.type_name(e[3]), e[4]))
+
+
 CASES = {"transport": case_transport, "validation": case_validation,
          "agreement": case_agreement, "cache": case_cache, "cd": case_cd,
-         "do": case_do}
+         "do": case_do, "upstream": case_upstream}
+# Cases that need something started before the first question.
+SETUP = {"upstream": setup_upstream}
 
 
 def main():
@@ -784,6 +943,8 @@ def main():
                    help="seconds per try (2 tries over UDP)")
     p.add_argument("--deadline", type=float, default=200.0,
                    help="seconds for the whole case")
+    p.add_argument("--real-upstream", default="192.0.2.10",
+                   help="the recursor the fake upstreams forward to")
     args = p.parse_args()
     Resolver.deadline = time.monotonic() + args.deadline
     t4, t6 = args.target.split(",")
@@ -793,8 +954,13 @@ def main():
     if args.report:
         os.makedirs(args.report, exist_ok=True)
     checks = Checks(args.case)
+    extra = []
+    if args.case in SETUP:
+        extra.append(SETUP[args.case](args))
     if preflight(checks, target):
-        CASES[args.case](checks, target, ref, args)
+        CASES[args.case](checks, target, ref, args, *extra)
+    for x in extra:
+        x.close()
     if Resolver.abort:
         checks.report("bounded", "FAIL", "aborted: " + Resolver.abort)
     return checks.summary()
