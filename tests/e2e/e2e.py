@@ -917,9 +917,73 @@ def case_upstream(checks, target, ref, args, fake):
                     e[0], e[1], e[2], dnswire.type_name(e[3]), e[4]))
 
 
+# --------------------------------------------------------------------- vlan
+
+def case_vlan(checks, target, ref, args):
+    """802.1Q (issue 4 point 3): a client on VLAN 100 asks trustwire
+    (untagged port configuration; it also listens on 198.51.100.2 /
+    2001:db8:100::2) over IPv4 and IPv6. Frames are written and read raw
+    (tests/e2e/rawvlan.py: this kernel may have no VLAN interfaces): the
+    ARP reply and every DNS answer must carry tag 100. Cold answers are
+    written by the validator into the query's frame, warm ones by the
+    worker from its cache: both must keep the tag."""
+    if not args.vlan_if or args.mode == "reference":
+        checks.report("vlan", "SKIP", "trustwire only (needs --vlan-if)")
+        return
+    import rawvlan  # noqa: E402 (tests/e2e, next to this file)
+    v4, v6 = args.vlan_target.split(",")
+    cl = rawvlan.VlanClient(args.vlan_if, 100, args.vlan_mac)
+    c0 = counters(args)
+    r = cl.arp("198.51.100.1", v4)
+    checks.ok("vlan 100 ARP: tagged reply", r is not None and r[0] == 100,
+              "no ARP reply" if r is None else "VLAN %s, MAC %s" % (
+                  r[0], ":".join("%02x" % b for b in r[1])))
+    if r is None:
+        cl.close()
+        return
+    mac = r[1]
+    qs = [("www.ecdsa.test", "A", v4, "NOERROR", True, "-"),
+          ("www.ecdsa.test", "A", v4, "NOERROR", True, "-"),
+          ("www.ecdsa.test", "A", v6, "NOERROR", True, "-"),
+          ("www.unsigned.test", "A", v6, "NOERROR", False, "-"),
+          ("www.unsigned.test", "A", v4, "NOERROR", False, "-"),
+          ("www.tampered.test", "A", v4, "SERVFAIL", False, "6"),
+          ("www.tampered.test", "A", v6, "SERVFAIL", False, "6"),
+          ("www.rsa.test", "AAAA", v6, "NOERROR", True, "-"),
+          ("www.rsa.test", "AAAA", v6, "NOERROR", True, "-")]
+    seen = set()
+    for qname, qtype, dst, rcode, ad, ede in qs:
+        src = "2001:db8:100::1" if ":" in dst else "198.51.100.1"
+        _, wire = dnswire.build_query(qname, qtype, rd=True, cd=False,
+                                      do=True, bufsize=1232)
+        got = None
+        for _ in range(2):
+            got = cl.dns(mac, src, dst, wire, timeout=args.timeout)
+            if got:
+                break
+        when = "warm" if (qname, qtype) in seen else "cold"
+        seen.add((qname, qtype))
+        name = "vlan 100 %s %s %s %s" % ("v6" if ":" in dst else "v4",
+                                         when, qname, qtype)
+        if got is None:
+            checks.ok(name, False, "no answer")
+            continue
+        a = Answer(dnswire.Message(got[1]))
+        ok = got[0] == 100 and a.rcode == rcode and a.ad == ad and \
+            a.ede == ede
+        checks.ok(name, ok, "VLAN %s, %s" % (got[0], a.short()))
+    cl.close()
+    c1 = counters(args)
+    hits = c1["hits"] - c0["hits"]
+    checks.ok("vlan 100: warm answers from the worker's cache", hits >= 4,
+              "hits +%d for %d repeated questions" % (hits,
+                                                      len(qs) - len(seen)))
+
+
 CASES = {"transport": case_transport, "validation": case_validation,
          "agreement": case_agreement, "cache": case_cache, "cd": case_cd,
-         "do": case_do, "upstream": case_upstream}
+         "do": case_do, "upstream": case_upstream,
+         "vlan": case_vlan}
 # Cases that need something started before the first question.
 SETUP = {"upstream": setup_upstream}
 
@@ -943,6 +1007,12 @@ def main():
                    help="seconds per try (2 tries over UDP)")
     p.add_argument("--deadline", type=float, default=200.0,
                    help="seconds for the whole case")
+    p.add_argument("--vlan-if", default=None,
+                   help="the client side's interface (case vlan)")
+    p.add_argument("--vlan-mac", default=None,
+                   help="its MAC address (case vlan)")
+    p.add_argument("--vlan-target", default="198.51.100.2,2001:db8:100::2",
+                   help="ADDR4,ADDR6 of trustwire on that VLAN")
     p.add_argument("--real-upstream", default="192.0.2.10",
                    help="the recursor the fake upstreams forward to")
     args = p.parse_args()

@@ -3,7 +3,7 @@
 # End-to-end tests of trustwire (meson suite 'e2e', root only).
 #
 # usage: e2e.sh CASE TRUSTWIRE_BINARY WORKDIR [--target trustwire|reference]
-#   CASE: transport validation agreement cache cd do upstream
+#   CASE: transport validation agreement cache cd do upstream vlan
 #         (tests/e2e/e2e.py)
 #         demo  (scripts/testbed/demo-run.sh --once: the README command)
 #   WORKDIR: the signed zones are made (once, make-zones.sh is idempotent)
@@ -158,6 +158,9 @@ mkdir -p "$report"
 #   .13 (forger) and .14 (honest), .12 with no server (dead), .15 the
 #   source of a forgery from no upstream; trustwire asks .12, .13, .14 in
 #   that order with an 800 ms timeout per try.
+# vlan: trustwire also listens on 198.51.100.2 / 2001:db8:100::2; e2e.py
+#   asks there with frames tagged VLAN 100, written raw on the client
+#   side's interface (tests/e2e/rawvlan.py; no 8021q needed).
 upstreams=(--upstream "$TB_RECURSOR_IP4")
 case_tw=()
 case_py=()
@@ -172,6 +175,11 @@ upstream)
 	printf 'limits:\n  upstream_timeout_ms: 800\n' >"$work/upstream.yaml"
 	case_tw=(-c "$work/upstream.yaml")
 	case_py=(--real-upstream "$TB_RECURSOR_IP4")
+	;;
+vlan)
+	case_tw=(--listen 198.51.100.2/24 --listen 2001:db8:100::2/64)
+	case_py=(--vlan-if "$TB_SRV_IF" --vlan-mac "$TB_SRV_MAC"
+		--vlan-target "198.51.100.2,2001:db8:100::2")
 	;;
 esac
 
