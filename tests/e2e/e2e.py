@@ -505,6 +505,7 @@ def agreement_pass(checks, target, ref, args, rows, fam, label):
     Prints the table (manifest category x agree/disagree)."""
     cats = ["secure", "insecure", "bogus"]
     table = {c: [0, 0] for c in cats}
+    rc_ad = {c: [0, 0] for c in cats}   # rcode agrees, AD agrees
     disagreements = []
     ede_diffs = 0
     lines = []
@@ -514,6 +515,9 @@ def agreement_pass(checks, target, ref, args, rows, fam, label):
         agree = a.msg is not None and b.msg is not None and \
             a.rcode == b.rcode and a.ad == b.ad
         table[row["status"]][0 if agree else 1] += 1
+        if a.msg is not None and b.msg is not None:
+            rc_ad[row["status"]][0] += a.rcode == b.rcode
+            rc_ad[row["status"]][1] += a.ad == b.ad
         if a.msg and b.msg and a.ede != b.ede:
             ede_diffs += 1
         if not agree:
@@ -521,12 +525,16 @@ def agreement_pass(checks, target, ref, args, rows, fam, label):
         lines.append((row, a, b, agree))
     print("\nagreement %s: %s vs %s, rcode and AD, query by query" % (
         label, target.label, ref.label))
-    print("%-10s %6s %9s" % ("category", "agree", "disagree"))
+    fmt = "%-10s %9s %11s %8s %6s %9s"
+    print(fmt % ("category", "questions", "rcode-agree", "AD-agree",
+                 "agree", "disagree"))
     for c in cats:
-        print("%-10s %6d %9d" % (c, table[c][0], table[c][1]))
+        print(fmt % (c, sum(table[c]), rc_ad[c][0], rc_ad[c][1],
+                     table[c][0], table[c][1]))
     tot_a = sum(v[0] for v in table.values())
     tot_d = sum(v[1] for v in table.values())
-    print("%-10s %6d %9d" % ("total", tot_a, tot_d))
+    print(fmt % ("total", len(rows), sum(v[0] for v in rc_ad.values()),
+                 sum(v[1] for v in rc_ad.values()), tot_a, tot_d))
     if ede_diffs:
         print("EDE differs on %d answers (not part of the agreement; the "
               "validation case checks EDEs against the manifest):" %
