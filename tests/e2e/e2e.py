@@ -259,15 +259,21 @@ def read_manifest(path):
     return rows
 
 
+TEL_CLIENT = None
+
+
 def telemetry(prefix):
     """trustwire's /trustwire/stats (DPDK telemetry): dpdk-telemetry.py
     when installed (dpdk-dev), else tests/app/tel_query.py."""
+    global TEL_CLIENT
     cmd = "/trustwire/stats"
     client = "/usr/bin/dpdk-telemetry.py"
     if os.access(client, os.X_OK):
+        TEL_CLIENT = "%s -f %s" % (client, prefix)
         out = subprocess.run([client, "-f", prefix], input=cmd + "\n",
                              capture_output=True, text=True, timeout=10)
     else:
+        TEL_CLIENT = "tests/app/tel_query.py %s (no dpdk-dev)" % prefix
         out = subprocess.run([sys.executable, os.path.join(
             HERE, "..", "app", "tel_query.py"), prefix, cmd],
             capture_output=True, text=True, timeout=10)
@@ -656,8 +662,8 @@ def case_cache(checks, target, ref, args):
             total_hits += h2
         checks.ok(name, not problems, "; ".join(problems) or detail)
     if tel_ok:
-        print("cache: %d hits counted for %d repeated questions" % (
-            total_hits, len(qs)))
+        print("cache: %d hits counted for %d repeated questions "
+              "(telemetry: %s)" % (total_hits, len(qs), TEL_CLIENT))
         if args.report:
             with open(os.path.join(args.report, "cache-hits"), "w") as f:
                 f.write("%d\n" % total_hits)

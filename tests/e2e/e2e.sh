@@ -204,7 +204,10 @@ counter() {
 if [ "$target" = trustwire ]; then
 	# E2E_TW_ARGS: more trustwire options, e.g. "--cache-entries 4096".
 	read -r -a extra <<<"${E2E_TW_ARGS:-}"
-	ip netns exec "$TB_TW_NETNS" "$bin" --no-huge --no-pci -l 0 \
+	# E2E_LCORES: EAL lcores, e.g. "0-1" (worker 0, validator 1); default
+	# 0: every role on one lcore.
+	ip netns exec "$TB_TW_NETNS" "$bin" --no-huge --no-pci \
+		-l "${E2E_LCORES:-0}" \
 		--file-prefix "$prefix" --log-level=lib.eal:warning \
 		--vdev "net_af_packet0,iface=$TB_TW_IF" -- \
 		--listen "$TB_TW_IP4/24" --listen "$TB_TW_IP6/64" \
