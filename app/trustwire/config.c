@@ -1355,12 +1355,33 @@ tw_config_usage(FILE *f, const char *prog)
 		"                          as YAML and exit (no EAL start)\n"
 		"  -h, --help              this text\n"
 		"\n"
+		"Config file keys (YAML, KEY DEFAULT; reference and ranges:\n"
+		"doc/dataplane.md; --check prints the effective values):\n"
+		"  ports [every port EAL probed]: DEVARGS or\n"
+		"    {device, rx_desc, tx_desc}\n"
+		"  listen [] (ADDR/PREFIX)   gateway [] (ADDR, one per "
+		"family)\n"
+		"  upstreams [] (ADDR[:PORT])   trust_anchor %s\n"
+		"  negative_trust_anchors [] (names)\n"
+		"  lcores: workers, validators [derived from the EAL lcores]\n"
+		"  cache: entries 1048576, max_ttl 86400, min_ttl 0,\n"
+		"    bogus_ttl 60 (RFC 4035 4.7 hold)\n"
+		"  limits: upstream_timeout_ms 2000, max_inflight 65536,\n"
+		"    max_validations 16, nsec3_max_iterations 50,\n"
+		"    edns_udp_size 1232\n"
+		"  io: burst 32, rx_desc 1024, tx_desc 1024, mbufs 0 (0:\n"
+		"    computed), ring_size 4096, tx_drain_us 100\n"
+		"  idle: spin_polls 128, sleep_max_us 1000 (0: never sleep)\n"
+		"  exception: type none (none|tap), name twexc0,\n"
+		"    addresses true\n"
+		"  log: bogus_rate 10 (lines/s, 0: off), bogus_burst 20\n"
+		"\n"
 		"Precedence: defaults < config file < options; a list option\n"
 		"(--port, --listen, --gateway, --upstream, --nta) replaces\n"
 		"the file's list. SIGINT/SIGTERM stop cleanly and print the\n"
 		"final statistics. Live counters: dpdk-telemetry.py -f PREFIX\n"
 		"(package dpdk-dev), command /trustwire/stats.\n",
-		prog, TW_CFG_DEFAULT_TA);
+		prog, TW_CFG_DEFAULT_TA, TW_CFG_DEFAULT_TA);
 }
 
 struct opt_val {

@@ -377,6 +377,13 @@ tw_worker_poll(struct tw_lcore *lc)
 	/* Cache time: seconds of the TSC, the same base on every lcore. */
 	uint32_t now = (uint32_t)(rte_rdtsc() / lc->tsc_hz);
 
+	/*
+	 * Publications of the validators into this lcore's index, before
+	 * the RX burst: a validator publishes before it sends the answer,
+	 * so a client's repeat of a question it was just answered always
+	 * finds the entry here (a hit, not a trip to the validator's store).
+	 */
+	total += tw_cache_drain(lc->cw, now, 64);
 	for (q = 0; q < lc->n_rxq; q++) {
 		const struct tw_rxq_ref *r = &lc->rxq[q];
 
@@ -396,8 +403,6 @@ tw_worker_poll(struct tw_lcore *lc)
 	}
 	if (lc->app->has_exc)
 		total += poll_exception(lc);
-	/* Publications of the validators into this lcore's index. */
-	total += tw_cache_drain(lc->cw, now, 64);
 	if ((++lc->cache_iter & 63) == 0)
 		tw_cache_sweep(lc->cw, now, 16);
 	/* No blob pointer from a lookup lives past this point. */

@@ -6,7 +6,7 @@
 #   config  bad config file -> exit 2 with FILE:LINE; --help; --check
 #           (no root: the configuration is checked before EAL starts)
 #   null    net_null: starts, polls (rx > 0, live telemetry), stops
-#           cleanly on SIGTERM with final statistics
+#           cleanly on SIGTERM, and again on SIGINT, with final statistics
 #   pcap    net_pcap replaying one frame of each class: exact counters
 #           for classify -> hooks -> validator rings, and the ARP, ND
 #           and echo replies the worker wrote (checked in its tx_pcap)
@@ -82,15 +82,16 @@ start() {
 	fail "trustwire did not start within 10 s"
 }
 
-# Stop with SIGTERM and check the clean-stop contract.
+# Stop with SIGTERM (or SIGNAME) and check the clean-stop contract.
 stop_term() {
-	kill -TERM "$pid"
+	local sig=${1:-TERM}
+	kill -"$sig" "$pid"
 	wait "$pid"
 	rc=$?
 	pid=
-	[ "$rc" -eq 0 ] || fail "exit status $rc after SIGTERM (want 0)"
-	grep -q "trustwire: stopping on signal SIGTERM" "$work/log" ||
-		fail "no 'stopping on signal SIGTERM' line"
+	[ "$rc" -eq 0 ] || fail "exit status $rc after SIG$sig (want 0)"
+	grep -q "trustwire: stopping on signal SIG$sig" "$work/log" ||
+		fail "no 'stopping on signal SIG$sig' line"
 	grep -q "trustwire: final statistics" "$work/log" ||
 		fail "no final statistics"
 }
@@ -169,6 +170,13 @@ null)
 	grep -qE '^port 0 net_null0: ipackets [1-9]' "$work/log" ||
 		fail "no ethdev statistics"
 	grep -E '^(trustwire: stopping|total:)' "$work/log"
+	# Ctrl-C: SIGINT stops it the same way.
+	start "$bin" "${eal[@]}" --vdev net_null0 -- --duration 60
+	sleep 0.5
+	stop_term INT
+	rx=$(counter rx)
+	[ "${rx:-0}" -gt 0 ] || fail "final rx = '$rx' after SIGINT, want > 0"
+	grep -E '^trustwire: stopping' "$work/log"
 	echo "null: OK"
 	;;
 pcap)

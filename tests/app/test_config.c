@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -761,6 +762,66 @@ test_help(void **state)
 	free(c);
 }
 
+/*
+ * --help documents every configuration key with its default: each key
+ * the effective configuration prints (--check, from the defaults) is in
+ * the usage text, a scalar as "KEY DEFAULT".
+ */
+static void
+test_help_keys(void **state)
+{
+	struct tw_config *c = new_cfg();
+	char *use = NULL, *cfg = NULL, *line, *save = NULL;
+	size_t ulen = 0, clen = 0;
+	unsigned n = 0;
+	FILE *f;
+
+	(void)state;
+	f = open_memstream(&use, &ulen);
+	assert_non_null(f);
+	tw_config_usage(f, "trustwire");
+	fclose(f);
+	f = open_memstream(&cfg, &clen);
+	assert_non_null(f);
+	tw_config_print(c, f);
+	fclose(f);
+	for (line = strtok_r(cfg, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char key[64], val[256], want[330];
+		const char *p = line + strspn(line, " ");
+		bool comment = *p == '#';
+
+		if (line[0] == '#' || strchr(p, ':') == NULL)
+			continue;
+		p += strspn(p, "# ");
+		if (!comment && line[0] == ' ' &&
+		    sscanf(p, "%63[a-z_]: %255[^ #]", key, val) == 2 &&
+		    val[0] != '{' && val[0] != '[') {
+			/* "entries: 1048576" -> "entries 1048576" */
+			char *v = val;
+
+			if (*v == '"') {
+				v++;
+				v[strcspn(v, "\"")] = '\0';
+			}
+			snprintf(want, sizeof(want), "%s %s", key, v);
+		} else if (sscanf(p, "%63[a-z_]:", key) == 1) {
+			snprintf(want, sizeof(want), "%s", key);
+		} else {
+			continue;
+		}
+		if (strstr(use, want) == NULL)
+			fail_msg("--help lacks '%s' (config line '%s')", want,
+				 line);
+		n++;
+	}
+	/* every key of the printed defaults, sections included */
+	assert_true(n >= 30);
+	free(use);
+	free(cfg);
+	free(c);
+}
+
 static void
 test_print_roundtrip(void **state)
 {
@@ -835,6 +896,7 @@ main(void)
 		cmocka_unit_test(test_lists),
 		cmocka_unit_test(test_cli_bad_file_line),
 		cmocka_unit_test(test_help),
+		cmocka_unit_test(test_help_keys),
 		cmocka_unit_test(test_print_roundtrip),
 	};
 

@@ -259,15 +259,21 @@ def read_manifest(path):
     return rows
 
 
+TEL_CLIENT = None
+
+
 def telemetry(prefix):
     """trustwire's /trustwire/stats (DPDK telemetry): dpdk-telemetry.py
     when installed (dpdk-dev), else tests/app/tel_query.py."""
+    global TEL_CLIENT
     cmd = "/trustwire/stats"
     client = "/usr/bin/dpdk-telemetry.py"
     if os.access(client, os.X_OK):
+        TEL_CLIENT = "%s -f %s" % (client, prefix)
         out = subprocess.run([client, "-f", prefix], input=cmd + "\n",
                              capture_output=True, text=True, timeout=10)
     else:
+        TEL_CLIENT = "tests/app/tel_query.py %s (no dpdk-dev)" % prefix
         out = subprocess.run([sys.executable, os.path.join(
             HERE, "..", "app", "tel_query.py"), prefix, cmd],
             capture_output=True, text=True, timeout=10)
@@ -505,6 +511,7 @@ def agreement_pass(checks, target, ref, args, rows, fam, label):
     Prints the table (manifest category x agree/disagree)."""
     cats = ["secure", "insecure", "bogus"]
     table = {c: [0, 0] for c in cats}
+    rc_ad = {c: [0, 0] for c in cats}   # rcode agrees, AD agrees
     disagreements = []
     ede_diffs = 0
     lines = []
@@ -514,6 +521,9 @@ def agreement_pass(checks, target, ref, args, rows, fam, label):
         agree = a.msg is not None and b.msg is not None and \
             a.rcode == b.rcode and a.ad == b.ad
         table[row["status"]][0 if agree else 1] += 1
+        if a.msg is not None and b.msg is not None:
+            rc_ad[row["status"]][0] += a.rcode == b.rcode
+            rc_ad[row["status"]][1] += a.ad == b.ad
         if a.msg and b.msg and a.ede != b.ede:
             ede_diffs += 1
         if not agree:
@@ -521,12 +531,16 @@ def agreement_pass(checks, target, ref, args, rows, fam, label):
         lines.append((row, a, b, agree))
     print("\nagreement %s: %s vs %s, rcode and AD, query by query" % (
         label, target.label, ref.label))
-    print("%-10s %6s %9s" % ("category", "agree", "disagree"))
+    fmt = "%-10s %9s %11s %8s %6s %9s"
+    print(fmt % ("category", "questions", "rcode-agree", "AD-agree",
+                 "agree", "disagree"))
     for c in cats:
-        print("%-10s %6d %9d" % (c, table[c][0], table[c][1]))
+        print(fmt % (c, sum(table[c]), rc_ad[c][0], rc_ad[c][1],
+                     table[c][0], table[c][1]))
     tot_a = sum(v[0] for v in table.values())
     tot_d = sum(v[1] for v in table.values())
-    print("%-10s %6d %9d" % ("total", tot_a, tot_d))
+    print(fmt % ("total", len(rows), sum(v[0] for v in rc_ad.values()),
+                 sum(v[1] for v in rc_ad.values()), tot_a, tot_d))
     if ede_diffs:
         print("EDE differs on %d answers (not part of the agreement; the "
               "validation case checks EDEs against the manifest):" %
@@ -648,8 +662,8 @@ def case_cache(checks, target, ref, args):
             total_hits += h2
         checks.ok(name, not problems, "; ".join(problems) or detail)
     if tel_ok:
-        print("cache: %d hits counted for %d repeated questions" % (
-            total_hits, len(qs)))
+        print("cache: %d hits counted for %d repeated questions "
+              "(telemetry: %s)" % (total_hits, len(qs), TEL_CLIENT))
         if args.report:
             with open(os.path.join(args.report, "cache-hits"), "w") as f:
                 f.write("%d\n" % total_hits)
@@ -760,9 +774,238 @@ def case_do(checks, target, ref, args):
                                                   b.short()))
 
 
+# ----------------------------------------------------------------- upstream
+
+# The upstream case's test bed additions (tests/e2e/e2e.sh adds the
+# addresses to the server side of the veth): trustwire is started with
+# --upstream DEAD --upstream FORGER --upstream HONEST (in that order, so
+# its round robin starts at the dead one) and a 800 ms upstream timeout.
+UP_DEAD = "192.0.2.12"      # an address with no server: every try times out
+UP_FORGER = "192.0.2.13"    # fakeup.py: changes A records (bogus)
+UP_HONEST = "192.0.2.14"    # fakeup.py: forwards unchanged
+UP_NOBODY = "192.0.2.15"    # no upstream: source of one of the forgeries
+UP_ZONES = ["rsasha1", "rsasha1-nsec3", "rsa", "rsasha512", "ecdsa",
+            "ecdsa384", "ed25519", "ed448", "nsec3", "nsec3-salt", "iter1",
+            "chain"]     # signed zones whose every answer is secure
+UP_DOWN_S = 5               # validator.c V_DOWN_S
+
+
+def setup_upstream(args):
+    import fakeup  # noqa: E402 (tests/e2e, next to this file)
+    return fakeup.FakeUpstreams({UP_FORGER: "forger", UP_HONEST: "honest"},
+                                args.real_upstream, UP_NOBODY, delay=0.3)
+
+
+def ask_all(checks, target, name, qs, want_rcode="NOERROR"):
+    """Asks each (qname, qtype); all must be want_rcode with AD."""
+    bad = []
+    for qname, qtype in qs:
+        a = target.ask(qname, qtype)
+        if a.rcode != want_rcode or not a.ad:
+            bad.append("%s %s: %s" % (qname, qtype, a.short()))
+    checks.ok(name, not bad, "; ".join(bad) or "%d/%d %s with AD" % (
+        len(qs), len(qs), want_rcode))
+    return not bad
+
+
+def case_upstream(checks, target, ref, args, fake):
+    """Issue 4 point 5, upstream side: failover with health state, a
+    bogus answer asked once more elsewhere, TC -> TCP, coalescing and
+    RFC 5452 acceptance, against fake upstreams (tests/e2e/fakeup.py)."""
+    if not args.tel_prefix:
+        checks.report("upstream", "SKIP", "trustwire only (telemetry)")
+        return
+    c0 = counters(args)
+
+    # 1. Failover and health: the dead upstream is first in the round
+    # robin. Every question must still be answered; after 3 timeouts in
+    # a row it is left out for 5 s (validator.c V_DOWN_FAILS/V_DOWN_S),
+    # so it costs a few timeouts, not one in three fetches.
+    qs = [("www.%s.test" % z, "AAAA") for z in UP_ZONES] + \
+        [("host.wild.%s.test" % z, "AAAA") for z in UP_ZONES]
+    ask_all(checks, target, "upstream failover: all answered past the dead "
+            "upstream", qs)
+    c1 = counters(args)
+    # Since trustwire started (the preflight question included): 3 in a
+    # row, then at most one more per try after each 5 s spell (2 for
+    # fetches that were under way together).
+    el = c1["uptime_s"] + 1
+    tmo = c1["upstream_timeouts"]
+    sent = c1["upstream_queries"]
+    bound = 3 + 2 * (el // UP_DOWN_S + 1)
+    checks.ok("upstream health: the dead upstream is left out",
+              3 <= tmo <= bound and sent >= 3 * bound,
+              "%d timeouts (want 3..%d: 3 in a row mark it down for %d s; "
+              "up %d s) for %d upstream queries (round robin alone would "
+              "time out about %d)" % (tmo, bound, UP_DOWN_S, el, sent,
+                                      sent // 3))
+
+    # 2. A bogus answer is asked once more at another upstream: the
+    # forger changes A records, so whatever reaches it first is bogus and
+    # must come back secure from the honest one.
+    qs = [("www.%s.test" % z, "A") for z in UP_ZONES]
+    ask_all(checks, target, "upstream bogus retry: forged answers replaced",
+            qs)
+    c2 = counters(args)
+    forged = [e for q in qs for e in fake.seen(q[0], "A")
+              if e[4] == "tampered"]
+    checks.ok("upstream bogus retry: the forger was asked",
+              len(forged) > 0 and c2["bogus"] == c0["bogus"] and
+              c2["upstream_retries"] - c1["upstream_retries"] >= len(forged),
+              "%d of %d answers forged by %s, all replaced (bogus verdicts "
+              "+%d, upstream_retries +%d)" % (
+                  len(forged), len(qs), UP_FORGER, c2["bogus"] - c0["bogus"],
+                  c2["upstream_retries"] - c1["upstream_retries"]))
+    # Really bogus: asked at both, then SERVFAIL + EDE 6, one verdict.
+    a = target.ask("www.tampered.test", "A")
+    c3 = counters(args)
+    seen = fake.seen("www.tampered.test", "A")
+    checks.ok("upstream bogus retry: once more elsewhere, then SERVFAIL",
+              a.rcode == "SERVFAIL" and a.ede == "6" and
+              sorted(e[0] for e in seen) == [UP_FORGER, UP_HONEST] and
+              c3["bogus"] - c2["bogus"] == 1,
+              "www.tampered.test A: %s; asked at %s; bogus verdicts +%d" % (
+                  a.short(), ", ".join(e[0] for e in seen) or "none",
+                  c3["bogus"] - c2["bogus"]))
+
+    # 3. Truncated upstream answers are asked again over TCP.
+    qs = [("host.wild.%s.test" % z, "TXT") for z in UP_ZONES]
+    ask_all(checks, target, "upstream TC=1: answered over TCP", qs)
+    c4 = counters(args)
+    tcp = [q for q in qs if fake.seen(q[0], "TXT", "udp") and
+           fake.seen(q[0], "TXT", "tcp")]
+    fb = c4["tcp_fallbacks"] - c3["tcp_fallbacks"]
+    checks.ok("upstream TC=1: each truncated answer followed over TCP",
+              len(tcp) == len(qs) and fb >= len(qs),
+              "%d/%d questions truncated over UDP and asked over TCP; "
+              "tcp_fallbacks +%d" % (len(tcp), len(qs), fb))
+
+    # 4. Identical outstanding questions coalesce: eight clients at once,
+    # the upstream holds MX answers 0.3 s and sees the question once.
+    qname, n = "www.ed25519.test", 8
+    socks = []
+    for _ in range(n):
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.settimeout(5)
+        qid, wire = dnswire.build_query(qname, "MX", rd=True, cd=False,
+                                        do=True, bufsize=1232)
+        s.sendto(wire, (target.addr[4], 53))
+        socks.append((s, qid))
+    got = 0
+    for s, qid in socks:
+        try:
+            m = dnswire.Message(s.recv(65535))
+            if m.id == qid and m.rcode == 0 and m.flags & dnswire.FLAG_AD:
+                got += 1
+        except (OSError, dnswire.ParseError):
+            pass
+        s.close()
+    c5 = counters(args)
+    seen = fake.seen(qname, "MX")
+    co = c5["coalesced"] - c4["coalesced"]
+    checks.ok("upstream coalescing: identical questions, one upstream query",
+              got == n and len(seen) == 1 and co >= n - 1,
+              "%d/%d clients answered NOERROR AD; the upstreams saw %s MX "
+              "%d time(s); coalesced +%d" % (got, n, qname, len(seen), co))
+
+    # 5. RFC 5452 9.1: every forgery was dropped and counted, none taken
+    # (a real answer the fake sent after trustwire gave up is a stray
+    # answer and counted too: 'late').
+    time.sleep(0.2)
+    c6 = counters(args)
+    sp = c6["spoofed_dropped"]
+    checks.ok("upstream RFC 5452: forgeries dropped and counted",
+              fake.spoofs_sent > 0 and
+              fake.spoofs_sent <= sp <= fake.spoofs_sent + fake.late,
+              "spoofed_dropped %d, forgeries sent %d (wrong ID, wrong "
+              "question, wrong port, other upstream's address, no "
+              "upstream's address; %d late real answers)" % (
+                  sp, fake.spoofs_sent, fake.late))
+    with fake.lock:
+        log = list(fake.log)
+    if args.report:
+        with open(os.path.join(args.report, "fakeup.tsv"), "w") as f:
+            f.write("#addr\ttransport\tqname\tqtype\taction\n")
+            for e in log:
+                f.write("%s\t%s\t%s\t%s\t%s\n" % (
+                    e[0], e[1], e[2], dnswire.type_name(e[3]), e[4]))
+
+
+# --------------------------------------------------------------------- vlan
+
+def case_vlan(checks, target, ref, args):
+    """802.1Q (issue 4 point 3): a client on VLAN 100 asks trustwire
+    (untagged port configuration; it also listens on 198.51.100.2 /
+    2001:db8:100::2) over IPv4 and IPv6. Frames are written and read raw
+    (tests/e2e/rawvlan.py: this kernel may have no VLAN interfaces): the
+    ARP reply and every DNS answer must carry tag 100. Cold answers are
+    written by the validator into the query's frame, warm ones by the
+    worker from its cache: both must keep the tag."""
+    if not args.vlan_if or args.mode == "reference":
+        checks.report("vlan", "SKIP", "trustwire only (needs --vlan-if)")
+        return
+    import rawvlan  # noqa: E402 (tests/e2e, next to this file)
+    v4, v6 = args.vlan_target.split(",")
+    cl = rawvlan.VlanClient(args.vlan_if, 100, args.vlan_mac)
+    c0 = counters(args)
+    r = cl.arp("198.51.100.1", v4)
+    checks.ok("vlan 100 ARP: tagged reply", r is not None and r[0] == 100,
+              "no ARP reply" if r is None else "VLAN %s, MAC %s" % (
+                  r[0], ":".join("%02x" % b for b in r[1])))
+    if r is None:
+        cl.close()
+        return
+    mac = r[1]
+    # Cold (the validator writes the answer into the query's frame),
+    # each followed at once by its repeats (the worker, from its cache: a
+    # validator publishes before it answers and a worker takes
+    # publications in before its RX burst, so a repeat is a hit).
+    qs = [("cold", "www.ecdsa.test", "A", v4, "NOERROR", True, "-"),
+          ("warm", "www.ecdsa.test", "A", v4, "NOERROR", True, "-"),
+          ("warm", "www.ecdsa.test", "A", v6, "NOERROR", True, "-"),
+          ("cold", "www.unsigned.test", "A", v6, "NOERROR", False, "-"),
+          ("warm", "www.unsigned.test", "A", v4, "NOERROR", False, "-"),
+          ("cold", "www.tampered.test", "A", v4, "SERVFAIL", False, "6"),
+          ("warm", "www.tampered.test", "A", v6, "SERVFAIL", False, "6"),
+          ("cold", "www.rsa.test", "AAAA", v6, "NOERROR", True, "-"),
+          ("warm", "www.rsa.test", "AAAA", v6, "NOERROR", True, "-")]
+    for when, qname, qtype, dst, rcode, ad, ede in qs:
+        src = "2001:db8:100::1" if ":" in dst else "198.51.100.1"
+        _, wire = dnswire.build_query(qname, qtype, rd=True, cd=False,
+                                      do=True, bufsize=1232)
+        got = None
+        for _ in range(2):
+            got = cl.dns(mac, src, dst, wire, timeout=args.timeout)
+            if got:
+                break
+        name = "vlan 100 %s %s %s %s" % ("v6" if ":" in dst else "v4",
+                                         when, qname, qtype)
+        if got is None:
+            checks.ok(name, False, "no answer")
+            continue
+        a = Answer(dnswire.Message(got[1]))
+        ok = got[0] == 100 and a.rcode == rcode and a.ad == ad and \
+            a.ede == ede
+        checks.ok(name, ok, "VLAN %s, %s" % (got[0], a.short()))
+    cl.close()
+    c1 = counters(args)
+    hits = c1["hits"] - c0["hits"]
+    warm = sum(1 for q in qs if q[0] == "warm")
+    # trustwire holds bogus results in the workers' caches too (RFC 4035
+    # 4.7): every repeat is a hit, none goes to a validator's store.
+    checks.ok("vlan 100: warm answers from the worker's cache",
+              hits == warm and
+              c1["store_answers"] == c0["store_answers"],
+              "hits +%d for %d warm questions (store_answers +%d)" % (
+                  hits, warm, c1["store_answers"] - c0["store_answers"]))
+
+
 CASES = {"transport": case_transport, "validation": case_validation,
          "agreement": case_agreement, "cache": case_cache, "cd": case_cd,
-         "do": case_do}
+         "do": case_do, "upstream": case_upstream,
+         "vlan": case_vlan}
+# Cases that need something started before the first question.
+SETUP = {"upstream": setup_upstream}
 
 
 def main():
@@ -784,6 +1027,14 @@ def main():
                    help="seconds per try (2 tries over UDP)")
     p.add_argument("--deadline", type=float, default=200.0,
                    help="seconds for the whole case")
+    p.add_argument("--vlan-if", default=None,
+                   help="the client side's interface (case vlan)")
+    p.add_argument("--vlan-mac", default=None,
+                   help="its MAC address (case vlan)")
+    p.add_argument("--vlan-target", default="198.51.100.2,2001:db8:100::2",
+                   help="ADDR4,ADDR6 of trustwire on that VLAN")
+    p.add_argument("--real-upstream", default="192.0.2.10",
+                   help="the recursor the fake upstreams forward to")
     args = p.parse_args()
     Resolver.deadline = time.monotonic() + args.deadline
     t4, t6 = args.target.split(",")
@@ -793,8 +1044,13 @@ def main():
     if args.report:
         os.makedirs(args.report, exist_ok=True)
     checks = Checks(args.case)
+    extra = []
+    if args.case in SETUP:
+        extra.append(SETUP[args.case](args))
     if preflight(checks, target):
-        CASES[args.case](checks, target, ref, args)
+        CASES[args.case](checks, target, ref, args, *extra)
+    for x in extra:
+        x.close()
     if Resolver.abort:
         checks.report("bounded", "FAIL", "aborted: " + Resolver.abort)
     return checks.summary()

@@ -3,7 +3,8 @@
 # End-to-end tests of trustwire (meson suite 'e2e', root only).
 #
 # usage: e2e.sh CASE TRUSTWIRE_BINARY WORKDIR [--target trustwire|reference]
-#   CASE: transport validation agreement cache cd do (tests/e2e/e2e.py)
+#   CASE: transport validation agreement cache cd do upstream vlan
+#         (tests/e2e/e2e.py)
 #         demo  (scripts/testbed/demo-run.sh --once: the README command)
 #   WORKDIR: the signed zones are made (once, make-zones.sh is idempotent)
 #         in WORKDIR/testbed; reports (TSV) go to WORKDIR/report/CASE.
@@ -152,6 +153,36 @@ report=$workdir/report/$target/$case_
 rm -rf "$report"
 mkdir -p "$report"
 
+# --- what some cases add to the test bed ----------------------------------
+# upstream: fake upstreams (tests/e2e/fakeup.py, started by e2e.py) on
+#   .13 (forger) and .14 (honest), .12 with no server (dead), .15 the
+#   source of a forgery from no upstream; trustwire asks .12, .13, .14 in
+#   that order with an 800 ms timeout per try.
+# vlan: trustwire also listens on 198.51.100.2 / 2001:db8:100::2; e2e.py
+#   asks there with frames tagged VLAN 100, written raw on the client
+#   side's interface (tests/e2e/rawvlan.py; no 8021q needed).
+upstreams=(--upstream "$TB_RECURSOR_IP4")
+case_tw=()
+case_py=()
+case $case_ in
+upstream)
+	for a in 12 13 14 15; do
+		ip -n "$TB_NETNS" addr add "192.0.2.$a/24" dev "$TB_SRV_IF" ||
+			fail "address 192.0.2.$a"
+	done
+	upstreams=(--upstream 192.0.2.12 --upstream 192.0.2.13
+		--upstream 192.0.2.14)
+	printf 'limits:\n  upstream_timeout_ms: 800\n' >"$work/upstream.yaml"
+	case_tw=(-c "$work/upstream.yaml")
+	case_py=(--real-upstream "$TB_RECURSOR_IP4")
+	;;
+vlan)
+	case_tw=(--listen 198.51.100.2/24 --listen 2001:db8:100::2/64)
+	case_py=(--vlan-if "$TB_SRV_IF" --vlan-mac "$TB_SRV_MAC"
+		--vlan-target "198.51.100.2,2001:db8:100::2")
+	;;
+esac
+
 # --- trustwire --------------------------------------------------------------
 stop_trustwire() {
 	local rc
@@ -173,11 +204,14 @@ counter() {
 if [ "$target" = trustwire ]; then
 	# E2E_TW_ARGS: more trustwire options, e.g. "--cache-entries 4096".
 	read -r -a extra <<<"${E2E_TW_ARGS:-}"
-	ip netns exec "$TB_TW_NETNS" "$bin" --no-huge --no-pci -l 0 \
+	# E2E_LCORES: EAL lcores, e.g. "0-1" (worker 0, validator 1); default
+	# 0: every role on one lcore.
+	ip netns exec "$TB_TW_NETNS" "$bin" --no-huge --no-pci \
+		-l "${E2E_LCORES:-0}" \
 		--file-prefix "$prefix" --log-level=lib.eal:warning \
 		--vdev "net_af_packet0,iface=$TB_TW_IF" -- \
 		--listen "$TB_TW_IP4/24" --listen "$TB_TW_IP6/64" \
-		--upstream "$TB_RECURSOR_IP4" \
+		"${upstreams[@]}" "${case_tw[@]}" \
 		--trust-anchor "$TB_OUTDIR/trust-anchor.key" \
 		--exception tap --duration "$tw_duration" "${extra[@]}" \
 		>"$work/tw.log" 2>&1 &
@@ -204,7 +238,8 @@ fi
 status=0
 timeout --foreground -k 5 "$case_limit" ip netns exec "$TB_NETNS" \
 	python3 "$here/e2e.py" "$case_" --manifest "$TB_OUTDIR/manifest.tsv" \
-	--report "$report" --deadline $((case_limit - 30)) "${args[@]}" |
+	--report "$report" --deadline $((case_limit - 30)) "${args[@]}" \
+	"${case_py[@]}" |
 	tee "$report/output.txt"
 status=${PIPESTATUS[0]}
 [ "$status" -ne 124 ] || echo "FAIL: e2e.py ran past ${case_limit}s"
