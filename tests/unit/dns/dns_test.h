@@ -106,15 +106,14 @@ nth_rr(const struct tw_dns_msg *m, int idx, struct tw_dns_rr *rr)
 /* ---- Fixture bytes ------------------------------------------------------- */
 
 /* Question "Example.COM MX IN", mixed case (17 octets; at offset 12). */
-#define T_QUESTION_EXAMPLE_COM_MX                                         \
-	7, 'E', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'C', 'O', 'M', 0, 0, 15, 0, \
-		1
+#define T_QUESTION_EXAMPLE_COM_MX \
+	7, 'E', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'C', 'O', 'M', 0, 0, 15, 0, 1
 
 /*
  * Right after it (offset 29), "<ptr 12> 3600 IN MX 10 Mail.<ptr 12>"
  * (21 octets): the name "Mail.Example.COM" starts at offset 43.
  */
-#define T_RR_MX_MAIL                                                        \
+#define T_RR_MX_MAIL                                                       \
 	0xc0, 12, 0, 15, 0, 1, 0, 0, 0x0e, 0x10, 0, 9, 0, 10, 4, 'M', 'a', \
 		'i', 'l', 0xc0, 12
 
