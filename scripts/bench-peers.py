@@ -1,0 +1,305 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Helpers of scripts/bench-peers.sh (standard library only).
+
+  bench-peers.py queries TESTBED HIT_BIN COLD_BIN COLD_N
+      dnsperf input files in its binary format (-B: a 2-octet length,
+      then the DNS message; dnsperf sets the ID): one for cache hits
+      (names that exist in the signed test hierarchy), one of COLD_N names
+      of bench.test. that no server has asked before. 30% of the queries
+      have DO=1, all have EDNS (RFC 6891) with a 1232-octet buffer, RD=1.
+  bench-peers.py cpu PID...        utime and stime of the processes (all
+                                   their threads), in seconds
+  bench-peers.py sched PID[:main]... on-CPU and run-queue wait time of
+                                   every thread (/proc/PID/task/*/schedstat;
+                                   PID:main: the main thread only), ms
+  bench-peers.py tel PREFIX        trustwire's /trustwire/stats (DPDK
+                                   telemetry socket), one JSON line
+  bench-peers.py dnsperf FILE      sent, completed, lost, run time from
+                                   dnsperf's statistics
+  bench-peers.py latency FILE      p50/p99 from dnsperf -v per-query lines
+  bench-peers.py report RESULTS    the table and the RESULT lines
+"""
+
+import json
+import os
+import random
+import socket
+import struct
+import sys
+
+sys.dont_write_bytecode = True
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "testbed"))
+import dnswire  # noqa: E402
+
+DO_SHARE = 3  # out of 10 queries
+COPIES = 10  # each hit question appears COPIES times: DO=0 and DO=1 both
+
+
+def query(qname, qtype, do):
+    _, wire = dnswire.build_query(qname, qtype, qid=0, rd=True, cd=False,
+                                  do=do, bufsize=1232)
+    return struct.pack("!H", len(wire)) + wire
+
+
+def zones(testbed):
+    """zones.tsv rows as dicts (columns: doc/testbed.md)."""
+    with open(os.path.join(testbed, "zones.tsv")) as f:
+        head = f.readline().lstrip("#").rstrip("\n").split("\t")
+        return [dict(zip(head, line.rstrip("\n").split("\t")))
+                for line in f if line.strip() and not line.startswith("#")]
+
+
+def hit_questions(testbed):
+    """www A/AAAA, mail A, ok A of every zone that is not broken (secure
+    and insecure ones), plus ns.test. A: names that exist."""
+    qs = [("ns.test.", "A")]
+    for z in zones(testbed):
+        if z["zone"] in (".", "test.", "bench.test.") or \
+                z["breakage"] != "-":
+            continue
+        n = z["zone"]
+        qs += [("www." + n, "A"), ("www." + n, "AAAA"), ("mail." + n, "A"),
+               ("ok." + n, "A")]
+    return qs
+
+
+def cmd_queries(testbed, hit_bin, cold_bin, cold_n):
+    cold_n = int(cold_n)
+    qs = hit_questions(testbed) * COPIES
+    random.Random(1).shuffle(qs)
+    with open(hit_bin, "wb") as f:
+        for i, (n, t) in enumerate(qs):
+            f.write(query(n, t, i % 10 < DO_SHARE))
+    have = 0
+    for z in zones(testbed):
+        if z["zone"] == "bench.test.":
+            have = int(z["purpose"].split()[1])
+    if have < cold_n:
+        sys.stderr.write("bench.test. has %d names, %d wanted\n" %
+                         (have, cold_n))
+        return 1
+    with open(cold_bin, "wb") as f:
+        for i in range(cold_n):
+            f.write(query("h%d.bench.test." % i, "A", i % 10 < DO_SHARE))
+    print("queries: hit file %d questions (%d distinct x %d, %d%% DO=1), "
+          "cold file %d names of bench.test." % (
+              len(qs), len(qs) // COPIES, COPIES, DO_SHARE * 10, cold_n))
+    return 0
+
+
+def cmd_cpu(*pids):
+    """/proc/PID/stat fields 14 and 15 (utime, stime) count every thread
+    of the process, live and exited (proc(5))."""
+    hz = os.sysconf("SC_CLK_TCK")
+    ut = st = 0
+    for pid in pids:
+        with open("/proc/%s/stat" % pid) as f:
+            rest = f.read().rsplit(")", 1)[1].split()
+        ut += int(rest[11])
+        st += int(rest[12])
+    print("%.2f %.2f" % (ut / hz, st / hz))
+    return 0
+
+
+def cmd_sched(*pids):
+    """schedstat: ns on the CPU, ns waiting on a run queue, timeslices;
+    per live thread (exited threads are not counted)."""
+    run = wait = 0
+    for arg in pids:
+        pid, _, which = arg.partition(":")
+        tids = [pid] if which == "main" else os.listdir("/proc/%s/task" % pid)
+        for tid in tids:
+            try:
+                with open("/proc/%s/task/%s/schedstat" % (pid, tid)) as f:
+                    v = f.read().split()
+            except OSError:
+                continue
+            run += int(v[0])
+            wait += int(v[1])
+    print("%.3f %.3f" % (run / 1e6, wait / 1e6))
+    return 0
+
+
+def cmd_tel(prefix):
+    path = os.path.join("/var/run/dpdk", prefix, "dpdk_telemetry.v2")
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    s.settimeout(5)
+    s.connect(path)
+    info = json.loads(s.recv(1024).decode())
+    s.send(b"/trustwire/stats")
+    reply = json.loads(s.recv(info.get("max_output_len", 16384)).decode())
+    s.close()
+    st = reply["/trustwire/stats"]
+    st.pop("bogus_ede", None)
+    print(json.dumps(st, sort_keys=True))
+    return 0
+
+
+def dnsperf_stats(path):
+    out = {"sent": 0, "completed": 0, "lost": 0, "runtime": 0.0}
+    with open(path, errors="replace") as f:
+        for line in f:
+            w = line.split()
+            if line.lstrip().startswith("Queries sent:"):
+                out["sent"] = int(w[2])
+            elif line.lstrip().startswith("Queries completed:"):
+                out["completed"] = int(w[2])
+            elif line.lstrip().startswith("Queries lost:"):
+                out["lost"] = int(w[2])
+            elif line.lstrip().startswith("Run time (s):"):
+                out["runtime"] = float(w[3])
+    return out
+
+
+def cmd_dnsperf(path):
+    s = dnsperf_stats(path)
+    print("sent=%d completed=%d lost=%d runtime=%.6f" % (
+        s["sent"], s["completed"], s["lost"], s["runtime"]))
+    return 0
+
+
+def percentile(sorted_vals, p):
+    """Nearest-rank percentile (p in 0..100)."""
+    if not sorted_vals:
+        return float("nan")
+    k = max(0, min(len(sorted_vals) - 1,
+                   int(-(-p * len(sorted_vals) // 100)) - 1))
+    return sorted_vals[k]
+
+
+def cmd_latency(path):
+    """dnsperf -v prints '> RCODE <query> LATENCY_SECONDS' per answer."""
+    lat = []
+    with open(path, errors="replace") as f:
+        for line in f:
+            if line.startswith("> "):
+                try:
+                    lat.append(float(line.split()[-1]) * 1e6)
+                except ValueError:
+                    pass
+    lat.sort()
+    print("n=%d p50_us=%.1f p99_us=%.1f max_us=%.1f" % (
+        len(lat), percentile(lat, 50), percentile(lat, 99),
+        lat[-1] if lat else float("nan")))
+    return 0
+
+
+# ------------------------------------------------------------------ report
+
+def load(path):
+    r = {}
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if line and not line.startswith("#") and "=" in line:
+                k, v = line.split("=", 1)
+                r[k] = v
+    return r
+
+
+def num(r, k):
+    try:
+        return float(r[k])
+    except (KeyError, ValueError):
+        return None
+
+
+def fmt(v, spec="%.2f", na="-"):
+    return na if v is None else spec % v
+
+
+def cmd_report(path):
+    r = load(path)
+    hz = num(r, "tsc_hz")
+    # trustwire on the veth end: worker busy TSC cycles per answer (and
+    # the same scaled by the lcore thread's CPU share in the window), and
+    # the kernel time (stime) of its threads per answer, apart. The ratio
+    # column compares with the ring harness (tw-gen: the DPDK path with
+    # no kernel in it) when there is a figure, else with the scaled
+    # af_packet worker figure.
+    tw_cyc = num(r, "tw.hit_worker_cycles_per_q")
+    tw_on = num(r, "tw.hit_worker_oncpu_cycles_per_q")
+    tw_k = num(r, "tw.hit_kernel_us_per_q")
+    gen = num(r, "gen.cycles_per_query")
+    if gen:
+        ref, ref_name = gen, "trustwire ring harness (tw-gen)"
+    else:
+        ref, ref_name = tw_on, "trustwire worker x CPU share (af_packet)"
+
+    def us(cyc):
+        return None if cyc is None or not hz else cyc / hz * 1e6
+
+    def cyc(us_):
+        return None if us_ is None or not hz else us_ * hz / 1e6
+
+    def ratio(c):
+        if c is None or not ref:
+            return "-"
+        return "%.0fx" % (c / ref) if c / ref >= 10 else "%.1fx" % (c / ref)
+
+    rows = [("trustwire worker busy, af_packet", us(tw_cyc), tw_cyc,
+             ratio(tw_cyc), num(r, "tw.p50_us"), num(r, "tw.p99_us"),
+             num(r, "tw.cold_aps"), num(r, "tw.cold_busy_us_per_a")),
+            ("  x CPU share %s" % fmt(num(r, "tw.hit_lcore_cpu_share"),
+                                      "%.2f"),
+             us(tw_on), tw_on, ratio(tw_on), None, None, None, None),
+            ("trustwire kernel af_packet (stime)", tw_k, cyc(tw_k),
+             ratio(cyc(tw_k)), None, None, None,
+             num(r, "tw.cold_stime_us_per_a")),
+            ("trustwire, idle back-off (default)", None, None, "-",
+             num(r, "twb.p50_us"), num(r, "twb.p99_us"), None, None)]
+    if gen is not None:
+        rows.append(("trustwire ring harness (tw-gen)", us(gen), gen,
+                     ratio(gen), None, None, None, None))
+    for key, label in (("unbound", "unbound %s (cache, 1 thread)" %
+                        r.get("unbound.version", "")),
+                       ("dnsdist", "dnsdist %s (packet cache)" %
+                        r.get("dnsdist.version", ""))):
+        c_us = num(r, key + ".hit_us_per_q")
+        rows.append((label, c_us, cyc(c_us), ratio(cyc(c_us)),
+                     num(r, key + ".p50_us"), num(r, key + ".p99_us"),
+                     num(r, key + ".cold_aps"),
+                     num(r, key + ".cold_cpu_us_per_a")))
+
+    head = ("server", "hit us/q", "hit cycles", "vs tw", "p50 us",
+            "p99 us", "cold ans/s", "cold CPU us/ans")
+    w0 = max(len(h[0]) for h in rows + [head])
+    line = "%-*s %8s %10s %6s %7s %7s %10s %15s"
+    print(line % ((w0,) + head))
+    for row in rows:
+        print(line % (w0, row[0], fmt(row[1], "%.3f"), fmt(row[2], "%.0f"),
+                      row[3], fmt(row[4], "%.0f"), fmt(row[5], "%.0f"),
+                      fmt(row[6], "%.0f"), fmt(row[7], "%.1f")))
+    if gen is None:
+        print("%-*s %s" % (w0, "trustwire ring harness (tw-gen)",
+                           r.get("gen.note", "n/a (tw-gen not built)")))
+    print("vs tw: hit cycles / %s hit cycles, same run." % ref_name)
+    # Machine-readable lines for scripts/bench.sh.
+    print("RESULT peers tsc_hz=%s tsc_source=%s mode=%s load=%s" % (
+        r.get("tsc_hz", "n/a"), r.get("tsc_source", "n/a").replace(" ", "_"),
+        r.get("mode", "?"), r.get("load", "?").replace(" ", ",")))
+    for name, pre in (("trustwire", "tw"), ("trustwire-backoff", "twb"),
+                      ("unbound", "unbound"), ("dnsdist", "dnsdist")):
+        keys = [k for k in sorted(r) if k.startswith(pre + ".")]
+        print("RESULT peers server=%s %s" % (name, " ".join(
+            "%s=%s" % (k.split(".", 1)[1], r[k]) for k in keys
+            if " " not in r[k])))
+    print("RESULT peers server=tw-gen cycles_per_query=%s" % (
+        r.get("gen.cycles_per_query", "n/a")))
+    return 0
+
+
+def main(argv):
+    cmds = {"queries": cmd_queries, "cpu": cmd_cpu, "sched": cmd_sched,
+            "tel": cmd_tel, "dnsperf": cmd_dnsperf, "latency": cmd_latency,
+            "report": cmd_report}
+    if len(argv) < 2 or argv[1] not in cmds:
+        sys.stderr.write(__doc__)
+        return 2
+    return cmds[argv[1]](*argv[2:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
