@@ -13,6 +13,12 @@
   bench-peers.py sched PID[:main]... on-CPU and run-queue wait time of
                                    every thread (/proc/PID/task/*/schedstat;
                                    PID:main: the main thread only), ms
+  bench-peers.py snap PID          "utime stime on-CPU wait": the above
+                                   in one line (s s ms ms)
+  bench-peers.py window KEY PHASE N SNAP0 SNAP1
+                                   per-answer figures of a window of N
+                                   answers between two snaps, as
+                                   KEY.PHASE_<figure>=value lines
   bench-peers.py tel PREFIX        trustwire's /trustwire/stats (DPDK
                                    telemetry socket), one JSON line
   bench-peers.py dnsperf FILE      sent, completed, lost, run time from
@@ -90,7 +96,7 @@ def cmd_queries(testbed, hit_bin, cold_bin, cold_n):
 
 
 def cmd_cpu(*pids):
-    """/proc/PID/stat fields 14 and 15 (utime, stime) count every thread
+    """utime stime (s): /proc/PID/stat fields 14 and 15 (utime, stime) count every thread
     of the process, live and exited (proc(5))."""
     hz = os.sysconf("SC_CLK_TCK")
     ut = st = 0
@@ -119,6 +125,31 @@ def cmd_sched(*pids):
             run += int(v[0])
             wait += int(v[1])
     print("%.3f %.3f" % (run / 1e6, wait / 1e6))
+    return 0
+
+
+def cmd_snap(pid):
+    cmd_cpu(pid)
+    cmd_sched(pid)
+    return 0
+
+
+def cmd_window(key, phase, n, s0, s1):
+    """CPU time per answer from the scheduler's on-CPU time (schedstat,
+    nanoseconds, every live thread); the kernel part from stime
+    (/proc/PID/stat, clock ticks). Values in microseconds per answer."""
+    a = [float(x) for x in s0.split()]
+    b = [float(x) for x in s1.split()]
+    n = int(n)
+    if n <= 0:
+        return 0
+    out = {"cpu_us": (b[2] - a[2]) * 1e3 / n,
+           "stime_us": (b[1] - a[1]) * 1e6 / n,
+           "stat_cpu_s": (b[0] + b[1]) - (a[0] + a[1]),
+           "oncpu_ms": b[2] - a[2],
+           "runq_wait_ms": b[3] - a[3]}
+    for k, v in out.items():
+        print("%s.%s_%s=%.3f" % (key, phase, k, v))
     return 0
 
 
@@ -213,20 +244,12 @@ def fmt(v, spec="%.2f", na="-"):
 def cmd_report(path):
     r = load(path)
     hz = num(r, "tsc_hz")
-    # trustwire on the veth end: worker busy TSC cycles per answer (and
-    # the same scaled by the lcore thread's CPU share in the window), and
-    # the kernel time (stime) of its threads per answer, apart. The ratio
-    # column compares with the ring harness (tw-gen: the DPDK path with
-    # no kernel in it) when there is a figure, else with the scaled
-    # af_packet worker figure.
-    tw_cyc = num(r, "tw.hit_worker_cycles_per_q")
-    tw_on = num(r, "tw.hit_worker_oncpu_cycles_per_q")
-    tw_k = num(r, "tw.hit_kernel_us_per_q")
+    # trustwire on the veth end, measured as the peers are (CPU time of
+    # the process per answer, and its kernel part), and by its own
+    # counters (worker busy TSC cycles per answer). The ratio column divides by the ring harness
+    # (tw-gen: the DPDK path with no kernel in it) when there is a
+    # figure, else by trustwire's CPU time on af_packet.
     gen = num(r, "gen.cycles_per_query")
-    if gen:
-        ref, ref_name = gen, "trustwire ring harness (tw-gen)"
-    else:
-        ref, ref_name = tw_on, "trustwire worker x CPU share (af_packet)"
 
     def us(cyc):
         return None if cyc is None or not hz else cyc / hz * 1e6
@@ -234,34 +257,45 @@ def cmd_report(path):
     def cyc(us_):
         return None if us_ is None or not hz else us_ * hz / 1e6
 
+    tw_cpu = cyc(num(r, "tw.hit_cpu_us"))
+    if gen:
+        ref, ref_name = gen, "trustwire ring harness (tw-gen)"
+    else:
+        ref, ref_name = tw_cpu, "trustwire af_packet CPU time"
+
     def ratio(c):
         if c is None or not ref:
             return "-"
         return "%.0fx" % (c / ref) if c / ref >= 10 else "%.1fx" % (c / ref)
 
-    rows = [("trustwire worker busy, af_packet", us(tw_cyc), tw_cyc,
-             ratio(tw_cyc), num(r, "tw.p50_us"), num(r, "tw.p99_us"),
-             num(r, "tw.cold_aps"), num(r, "tw.cold_busy_us_per_a")),
-            ("  x CPU share %s" % fmt(num(r, "tw.hit_lcore_cpu_share"),
-                                      "%.2f"),
-             us(tw_on), tw_on, ratio(tw_on), None, None, None, None),
-            ("trustwire kernel af_packet (stime)", tw_k, cyc(tw_k),
-             ratio(cyc(tw_k)), None, None, None,
-             num(r, "tw.cold_stime_us_per_a")),
-            ("trustwire, idle back-off (default)", None, None, "-",
-             num(r, "twb.p50_us"), num(r, "twb.p99_us"), None, None)]
+    def us_row(label, key_us, p50=None, p99=None, aps=None, cold=None):
+        u = num(r, key_us)
+        return (label, u, cyc(u), ratio(cyc(u)),
+                num(r, p50) if p50 else None, num(r, p99) if p99 else None,
+                num(r, aps) if aps else None, num(r, cold) if cold else None)
+
+    def cyc_row(label, key_cyc, p50=None, p99=None):
+        c = num(r, key_cyc)
+        return (label, us(c), c, ratio(c), num(r, p50) if p50 else None,
+                num(r, p99) if p99 else None, None, None)
+
+    rows = [us_row("trustwire af_packet, CPU time", "tw.hit_cpu_us",
+                   "tw.p50_us", "tw.p99_us", "tw.cold_aps",
+                   "tw.cold_cpu_us"),
+            cyc_row("  worker busy (its TSC counters)",
+                    "tw.hit_worker_cycles"),
+            us_row("  kernel part (stime)", "tw.hit_stime_us",
+                   cold="tw.cold_stime_us")]
     if gen is not None:
-        rows.append(("trustwire ring harness (tw-gen)", us(gen), gen,
-                     ratio(gen), None, None, None, None))
+        rows.append(cyc_row("trustwire ring harness (tw-gen)",
+                            "gen.cycles_per_query"))
     for key, label in (("unbound", "unbound %s (cache, 1 thread)" %
                         r.get("unbound.version", "")),
                        ("dnsdist", "dnsdist %s (packet cache)" %
                         r.get("dnsdist.version", ""))):
-        c_us = num(r, key + ".hit_us_per_q")
-        rows.append((label, c_us, cyc(c_us), ratio(cyc(c_us)),
-                     num(r, key + ".p50_us"), num(r, key + ".p99_us"),
-                     num(r, key + ".cold_aps"),
-                     num(r, key + ".cold_cpu_us_per_a")))
+        rows.append(us_row(label, key + ".hit_cpu_us", key + ".p50_us",
+                           key + ".p99_us", key + ".cold_aps",
+                           key + ".cold_cpu_us"))
 
     head = ("server", "hit us/q", "hit cycles", "vs tw", "p50 us",
             "p99 us", "cold ans/s", "cold CPU us/ans")
@@ -275,13 +309,13 @@ def cmd_report(path):
     if gen is None:
         print("%-*s %s" % (w0, "trustwire ring harness (tw-gen)",
                            r.get("gen.note", "n/a (tw-gen not built)")))
-    print("vs tw: hit cycles / %s hit cycles, same run." % ref_name)
+    print("vs tw: hit cycles / %s hit cycles (same run)." % ref_name)
     # Machine-readable lines for scripts/bench.sh.
     print("RESULT peers tsc_hz=%s tsc_source=%s mode=%s load=%s" % (
         r.get("tsc_hz", "n/a"), r.get("tsc_source", "n/a").replace(" ", "_"),
         r.get("mode", "?"), r.get("load", "?").replace(" ", ",")))
-    for name, pre in (("trustwire", "tw"), ("trustwire-backoff", "twb"),
-                      ("unbound", "unbound"), ("dnsdist", "dnsdist")):
+    for name, pre in (("trustwire", "tw"), ("unbound", "unbound"),
+                      ("dnsdist", "dnsdist")):
         keys = [k for k in sorted(r) if k.startswith(pre + ".")]
         print("RESULT peers server=%s %s" % (name, " ".join(
             "%s=%s" % (k.split(".", 1)[1], r[k]) for k in keys
@@ -293,7 +327,7 @@ def cmd_report(path):
 
 def main(argv):
     cmds = {"queries": cmd_queries, "cpu": cmd_cpu, "sched": cmd_sched,
-            "tel": cmd_tel, "dnsperf": cmd_dnsperf, "latency": cmd_latency,
+            "snap": cmd_snap, "window": cmd_window, "tel": cmd_tel, "dnsperf": cmd_dnsperf, "latency": cmd_latency,
             "report": cmd_report}
     if len(argv) < 2 or argv[1] not in cmds:
         sys.stderr.write(__doc__)

@@ -1,35 +1,37 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 # bench-peers.sh [--quick] [--bin TRUSTWIRE] [--gen TW_GEN] [--workdir DIR]
+#                [--tw-config FILE]
 #
 # trustwire side by side with Unbound and dnsdist (Debian packages), in
 # one run, with the same query files and dnsperf as the client
 # (doc/performance.md, "Side by side with peers"). Root only.
 #
 #   cache hits   each server warmed with one pass over the hit file, then
-#                dnsperf for a fixed time; server CPU time in the window
-#                only / answers: Unbound and dnsdist from /proc/PID/stat
-#                (utime + stime, every thread); trustwire from its own
-#                counters (worker busy TSC cycles) and, apart, the kernel
-#                time (stime) its threads spend in the af_packet path;
+#                dnsperf for a fixed time; the server's CPU time in that
+#                window only, per answer: on-CPU time of every thread
+#                (/proc/PID/task/*/schedstat) and its kernel part (stime,
+#                /proc/PID/stat); for trustwire also its own counters
+#                (worker busy TSC cycles per answer);
 #   latency      p50 / p99 at a fixed 20k qps (dnsperf -Q 20000 -v);
-#   cold cache   answers/s and server CPU per validated answer, trustwire
-#                and Unbound as a validating forwarder, fresh, over the
-#                same (prewarmed) Unbound recursor, names of bench.test.
-#                nobody asked before.
+#   cold cache   answers/s and server CPU per validated answer: trustwire
+#                and Unbound as a validating forwarder, both fresh, over
+#                the same prewarmed Unbound recursor, with names of
+#                bench.test. that no server has cached.
 # Where: the test bed of scripts/testbed/netns.sh (namespaces bpeers<pid>
-# and bpeers<pid>-tw): NSD, an Unbound recursor over it at 192.0.2.20
-# (the upstream of everyone here), Unbound (127.0.0.1:5301) and dnsdist
-# (127.0.0.1:5302) on the servers' namespace loopback, trustwire on the
+# and bpeers<pid>-tw): NSD; an Unbound recursor over it at 192.0.2.20 (the
+# upstream of every server here); Unbound (127.0.0.1:5301) and dnsdist
+# (127.0.0.1:5302) on the servers' namespace loopback; trustwire on the
 # veth end (net_af_packet) at 192.0.2.2. Servers on CPU 0, dnsperf on
-# CPU 1 (when there are two).
+# CPU 1 (when there are two). One server at a time.
 #
-# --quick: short windows and 1000 cold names (about a minute; the 'bench'
+# --quick: short windows, 1000 cold names (about a minute; the 'bench'
 # meson suite's smoke test). --bin: trustwire (default build/app/trustwire/
-# trustwire); --gen: tw-gen for the ring-harness figure (default
-# build/app/tw-gen/tw-gen; "n/a" when absent; not run with --quick);
-# --workdir: where the zones (WORKDIR/testbed) and the reports go (default
-# build/bench-peers).
+# trustwire). --gen: tw-gen for the ring-harness figure (default
+# build/app/tw-gen/tw-gen; "n/a" when absent; not run with --quick).
+# --workdir: zones (WORKDIR/testbed) and reports (default build/bench-peers).
+# --tw-config: a trustwire YAML config (e.g. "idle: { sleep_max_us: 0 }"
+# on a dedicated core).
 # Output: one table, then "RESULT peers ..." lines for scripts/bench.sh.
 # Exit: 0 every server answered; 1 one did not (or a step failed); 77 not
 # root or a tool missing (the reason is printed).
@@ -45,6 +47,7 @@ quick=0
 bin=$root/build/app/trustwire/trustwire
 gen=$root/build/app/tw-gen/tw-gen
 workdir=$root/build/bench-peers
+tw_config=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) quick=1 ;;
@@ -60,8 +63,12 @@ while [ $# -gt 0 ]; do
 		workdir=${2:?--workdir DIR}
 		shift
 		;;
+	--tw-config)
+		tw_config=$(realpath "${2:?--tw-config FILE}")
+		shift
+		;;
 	*)
-		sed -n '3,34p' "$0" | sed 's/^# \{0,1\}//' >&2
+		sed -n '3,37p' "$0" | sed 's/^# \{0,1\}//' >&2
 		exit 2
 		;;
 	esac
@@ -274,47 +281,45 @@ dp prewarm-hit "$up4" 53 -d "$hitq" -n 1 -q 20 -t 5
 upstream_pid=$(pid_of upstream)
 
 # --- measurement steps, the same for every server ---------------------------
+# CPU time of a server in a window: on-CPU time from the scheduler
+# (/proc/PID/task/*/schedstat, ns) of every thread, and the kernel part
+# (stime, /proc/PID/stat); bench-peers.py window writes them per answer.
+snap() { py snap "$1"; }
+
 # cold KEY ADDR PORT PID: the cold file once; answers/s, CPU per answer.
 cold() {
 	local key=$1 addr=$2 port=$3 pid=$4 c0 c1 s n
-	c0=$(cpu "$pid")
+	c0=$(snap "$pid")
 	dp "cold-$key" "$addr" "$port" -d "$coldq" -n 1 -q 100 -t 3
-	c1=$(cpu "$pid")
+	c1=$(snap "$pid")
 	s=$(dpstat "cold-$key")
 	n=$(field completed <<<"$s")
 	put "$key.cold_answers" "$n"
 	put "$key.cold_aps" "$(fdiv "$n" "$(field runtime <<<"$s")")"
-	put "$key.cold_cpu_us_per_a" "$(fdiv "$(fsub "$(tsum <<<"$c1")" "$(tsum <<<"$c0")")" "$(fdiv "$n" 1e6)")"
-	put "$key.cold_stime_us_per_a" "$(fdiv "$(fsub "${c1#* }" "${c0#* }")" "$(fdiv "$n" 1e6)")"
-	echo "$s"
+	py window "$key" cold "$n" "$c0" "$c1" >>"$res"
+	echo "$s cpu_us_per_answer=$(sed -n "s/^$key.cold_cpu_us=//p" "$res")"
 }
 
 # warm KEY ADDR PORT: one pass over the hit file.
 warm() { dp "warm-$1" "$2" "$3" -d "$hitq" -n 1 -q 20 -t 3; }
 
-# hit KEY ADDR PORT PID: the measured window: CPU (utime + stime) of the
-# server process during the window / answers.
+# hit KEY ADDR PORT PID: the measured window of cache hits.
 hit() {
-	local key=$1 addr=$2 port=$3 pid=$4 c0 c1 u0 u1 q0 q1 s n
-	c0=$(cpu "$pid")
-	q0=$(py sched "$pid")
-	u0=$(cpu "$upstream_pid")
+	local key=$1 addr=$2 port=$3 pid=$4 c0 c1 u0 u1 s n
+	c0=$(snap "$pid")
+	u0=$(snap "$upstream_pid")
 	dp "hit-$key" "$addr" "$port" -d "$hitq" -l "$hit_s" -q 100 -t 2
-	c1=$(cpu "$pid")
-	q1=$(py sched "$pid")
-	u1=$(cpu "$upstream_pid")
+	c1=$(snap "$pid")
+	u1=$(snap "$upstream_pid")
 	s=$(dpstat "hit-$key")
 	n=$(field completed <<<"$s")
 	[ "${n:-0}" -gt 0 ] || die "$key answered no query in the hit window"
 	put "$key.hit_answers" "$n"
 	put "$key.hit_qps" "$(fdiv "$n" "$(field runtime <<<"$s")")"
-	put "$key.hit_cpu_s" "$(fsub "$(tsum <<<"$c1")" "$(tsum <<<"$c0")")"
-	put "$key.hit_stime_s" "$(fsub "${c1#* }" "${c0#* }")"
-	put "$key.hit_us_per_q" "$(fdiv "$(fsub "$(tsum <<<"$c1")" "$(tsum <<<"$c0")")" "$(fdiv "$n" 1e6)")"
-	put "$key.hit_oncpu_ms" "$(fsub "${q1% *}" "${q0% *}")"
-	put "$key.hit_runq_wait_ms" "$(fsub "${q1#* }" "${q0#* }")"
-	put "$key.hit_upstream_cpu_s" "$(fsub "$(tsum <<<"$u1")" "$(tsum <<<"$u0")")"
-	echo "$s cpu_s=$(fsub "$(tsum <<<"$c1")" "$(tsum <<<"$c0")") runq_wait_ms=$(fsub "${q1#* }" "${q0#* }")"
+	py window "$key" hit "$n" "$c0" "$c1" >>"$res"
+	# The upstream must have had (almost) nothing to do: hits only.
+	py window "$key" hit_upstream "$n" "$u0" "$u1" | grep oncpu_ms >>"$res"
+	echo "$s cpu_us_per_answer=$(sed -n "s/^$key.hit_cpu_us=//p" "$res") runq_wait_ms=$(sed -n "s/^$key.hit_runq_wait_ms=//p" "$res")"
 }
 
 # latency KEY ADDR PORT: fixed rate, one line per answer (-v).
@@ -343,8 +348,8 @@ if bash "$here/hugepages.sh" up 64 "$hdir" >"$report/hugepages.log" 2>&1; then
 	memnote="64 x 2 MB hugepages at $hdir"
 fi
 put tw.memory "$([ -n "$hp" ] && echo hugepages || echo no-huge)"
-# The production setting for a dedicated core: never sleep when idle.
-printf 'idle: { sleep_max_us: 0 }\n' >"$run/tw-spin.yaml"
+tw_conf=()
+[ -z "$tw_config" ] || tw_conf=(-c "$tw_config")
 
 # tw_start LABEL [OPTIONS...]: trustwire on the veth end; returns when it
 # answers (ARP towards the upstream and the chain of trust down to test.
@@ -390,47 +395,31 @@ tw_tel() { py tel "$prefix"; }
 twd() { fsub "$(telk "$1" <<<"$t1")" "$(telk "$1" <<<"$t0")"; }
 
 say "trustwire: $TB_TW_IP4 on $TB_TW_NETNS/$TB_TW_IF (net_af_packet), lcore $srv_cpu, $memnote"
-say "trustwire with the default idle back-off (sleeps up to 1 ms when idle): cold cache, latency"
-tw_start backoff
+say "trustwire: cold cache, cache hits, latency"
+tw_start tw "${tw_conf[@]}"
 t0=$(tw_tel)
 s=$(cold tw "$TB_TW_IP4" 53 "$twpid")
 t1=$(tw_tel)
-n=$(grep '^tw.cold_answers=' "$res" | cut -d= -f2)
+n=$(sed -n 's/^tw.cold_answers=//p' "$res")
 put tw.cold_secure "$(twd secure | cut -d. -f1)"
-put tw.cold_busy_us_per_a "$(fdiv "$(fdiv "$(twd busy_cycles)" "$tsc_hz")" "$(fdiv "$n" 1e6)")"
-put tw.cold_validator_us_per_a "$(fdiv "$(fdiv "$(twd validator_cycles)" "$tsc_hz")" "$(fdiv "$n" 1e6)")"
+put tw.cold_busy_us "$(fdiv "$(fdiv "$(twd busy_cycles)" "$tsc_hz")" "$(fdiv "$n" 1e6)")"
+put tw.cold_validator_us "$(fdiv "$(fdiv "$(twd validator_cycles)" "$tsc_hz")" "$(fdiv "$n" 1e6)")"
 say "  cold:    $s secure=$(twd secure | cut -d. -f1)"
 inns dig @"$TB_TW_IP4" h1.bench.test A +dnssec +time=2 +tries=2 |
 	grep -q 'flags:.* ad' || die "no AD from trustwire for h1.bench.test"
-warm twb "$TB_TW_IP4" 53
-say "  latency: $(latency twb "$TB_TW_IP4" 53)"
-tw_stop
-
-say "trustwire with idle.sleep_max_us: 0 (dedicated core: spins): cache hits, latency"
-tw_start spin -c "$run/tw-spin.yaml"
 warm tw "$TB_TW_IP4" 53
-m0=$(py sched "$twpid:main")
 t0=$(tw_tel)
 s=$(hit tw "$TB_TW_IP4" 53 "$twpid")
 t1=$(tw_tel)
-m1=$(py sched "$twpid:main")
-n=$(grep '^tw.hit_answers=' "$res" | cut -d= -f2)
-put tw.hit_worker_cycles_per_q "$(fdiv "$(twd worker_cycles)" "$n")"
-# The counters are TSC (wall) time: a turn during which another process
-# had the CPU counts that time too. The lcore thread (the main thread)
-# never sleeps here, so its share of the CPU in the window is
-# on-CPU / (on-CPU + run-queue wait); the busy time scaled by it is the
-# estimate of the CPU time the worker used, if preemption falls on busy
-# and idle turns alike.
-oncpu=$(fsub "${m1% *}" "${m0% *}")
-share=$(fdiv "$oncpu" "$(fsub "$(tsum <<<"$m1")" "$(tsum <<<"$m0")")")
-put tw.hit_lcore_cpu_share "$share"
-put tw.hit_worker_oncpu_cycles_per_q "$(fdiv "$(awk -v a="$(twd worker_cycles)" -v b="$share" 'BEGIN {printf "%.6f", a * b}')" "$n")"
-put tw.hit_busy_cycles_per_q "$(fdiv "$(twd busy_cycles)" "$n")"
+n=$(sed -n 's/^tw.hit_answers=//p' "$res")
+put tw.hit_worker_cycles "$(fdiv "$(twd worker_cycles)" "$n")"
+put tw.hit_busy_cycles "$(fdiv "$(twd busy_cycles)" "$n")"
 put tw.hit_hits "$(twd hits | cut -d. -f1)"
 put tw.hit_misses "$(twd misses | cut -d. -f1)"
-put tw.hit_kernel_us_per_q "$(fdiv "$(grep '^tw.hit_stime_s=' "$res" | cut -d= -f2)" "$(fdiv "$n" 1e6)")"
-say "  hits:    $s hits=$(twd hits | cut -d. -f1) misses=$(twd misses | cut -d. -f1)"
+put tw.hit_idle_sleeps "$(twd idle_sleeps | cut -d. -f1)"
+# The counters are TSC (wall) time: a turn during which another process
+# had the CPU counts that time too (the run-queue wait in the report).
+say "  hits:    $s hits=$(twd hits | cut -d. -f1) misses=$(twd misses | cut -d. -f1) idle_sleeps=$(twd idle_sleeps | cut -d. -f1) worker_cycles/answer=$(sed -n 's/^tw.hit_worker_cycles=//p' "$res")"
 say "  latency: $(latency tw "$TB_TW_IP4" 53)"
 tw_stop
 
@@ -514,7 +503,7 @@ py report "$res" | tee "$report/table.txt"
 echo "reports: $report"
 
 # Every server must have answered (the smoke test's only assertion).
-for k in tw.cold_answers unbound.cold_answers tw.hit_answers twb.lat_answers \
+for k in tw.cold_answers unbound.cold_answers tw.hit_answers \
 	unbound.hit_answers dnsdist.hit_answers tw.lat_answers \
 	unbound.lat_answers dnsdist.lat_answers; do
 	v=$(grep "^$k=" "$res" | cut -d= -f2)
