@@ -96,8 +96,8 @@ def cmd_queries(testbed, hit_bin, cold_bin, cold_n):
 
 
 def cmd_cpu(*pids):
-    """utime stime (s): /proc/PID/stat fields 14 and 15 (utime, stime) count every thread
-    of the process, live and exited (proc(5))."""
+    """utime stime (s): /proc/PID/stat fields 14 and 15 (utime, stime)
+    count every thread of the process, live and exited (proc(5))."""
     hz = os.sysconf("SC_CLK_TCK")
     ut = st = 0
     for pid in pids:
@@ -246,9 +246,10 @@ def cmd_report(path):
     hz = num(r, "tsc_hz")
     # trustwire on the veth end, measured as the peers are (CPU time of
     # the process per answer, and its kernel part), and by its own
-    # counters (worker busy TSC cycles per answer). The ratio column divides by the ring harness
-    # (tw-gen: the DPDK path with no kernel in it) when there is a
-    # figure, else by trustwire's CPU time on af_packet.
+    # counters (worker busy TSC cycles per answer). The ratio column
+    # divides by the ring harness (tw-gen: the DPDK path with no kernel
+    # in it) when there is a figure, else by trustwire's CPU time on
+    # af_packet.
     gen = num(r, "gen.cycles_per_query")
 
     def us(cyc):
@@ -327,7 +328,8 @@ def cmd_report(path):
 
 def main(argv):
     cmds = {"queries": cmd_queries, "cpu": cmd_cpu, "sched": cmd_sched,
-            "snap": cmd_snap, "window": cmd_window, "tel": cmd_tel, "dnsperf": cmd_dnsperf, "latency": cmd_latency,
+            "snap": cmd_snap, "window": cmd_window, "tel": cmd_tel,
+            "dnsperf": cmd_dnsperf, "latency": cmd_latency,
             "report": cmd_report}
     if len(argv) < 2 or argv[1] not in cmds:
         sys.stderr.write(__doc__)
