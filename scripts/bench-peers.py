@@ -169,7 +169,8 @@ def cmd_tel(prefix):
 
 
 def dnsperf_stats(path):
-    out = {"sent": 0, "completed": 0, "lost": 0, "runtime": 0.0}
+    out = {"sent": 0, "completed": 0, "lost": 0, "runtime": 0.0,
+           "noerror": 0, "rcodes": ""}
     with open(path, errors="replace") as f:
         for line in f:
             w = line.split()
@@ -181,13 +182,24 @@ def dnsperf_stats(path):
                 out["lost"] = int(w[2])
             elif line.lstrip().startswith("Run time (s):"):
                 out["runtime"] = float(w[3])
+            elif line.lstrip().startswith("Response codes:"):
+                # "Response codes: NOERROR 8 (100.00%), NXDOMAIN 1 (..)"
+                codes = line.split(":", 1)[1].split(",")
+                for c in codes:
+                    f = c.split()
+                    if len(f) >= 2:
+                        out["rcodes"] += "%s%s:%s" % (
+                            "," if out["rcodes"] else "", f[0], f[1])
+                        if f[0] == "NOERROR":
+                            out["noerror"] = int(f[1])
     return out
 
 
 def cmd_dnsperf(path):
     s = dnsperf_stats(path)
-    print("sent=%d completed=%d lost=%d runtime=%.6f" % (
-        s["sent"], s["completed"], s["lost"], s["runtime"]))
+    print("sent=%d completed=%d lost=%d runtime=%.6f noerror=%d rcodes=%s"
+          % (s["sent"], s["completed"], s["lost"], s["runtime"],
+             s["noerror"], s["rcodes"] or "-"))
     return 0
 
 

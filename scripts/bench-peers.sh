@@ -215,7 +215,10 @@ say "TSC $tsc_mhz MHz ($tsc_src)"
 
 # --- zones, query files, test bed -------------------------------------------
 outdir=$workdir/testbed
-TW_TESTBED_BENCH_NAMES=$bench_names bash "$tb/make-zones.sh" "$outdir" |
+# Exported: netns.sh runs make-zones.sh again, which must find the same
+# zones up to date (the stamp includes the bench zone's size).
+export TW_TESTBED_BENCH_NAMES=$bench_names
+bash "$tb/make-zones.sh" "$outdir" |
 	sed 's/^/  /'
 hitq=$work/hit.bin coldq=$work/cold.bin
 py queries "$outdir" "$hitq" "$coldq" "$cold_n" | sed 's/^/  /'
@@ -295,9 +298,22 @@ cold() {
 	s=$(dpstat "cold-$key")
 	n=$(field completed <<<"$s")
 	put "$key.cold_answers" "$n"
+	put "$key.cold_noerror" "$(field noerror <<<"$s")"
+	[ "$(field noerror <<<"$s")" -eq "$n" ] ||
+		die "$key: cold answers not all NOERROR: $s"
 	put "$key.cold_aps" "$(fdiv "$n" "$(field runtime <<<"$s")")"
 	py window "$key" cold "$n" "$c0" "$c1" >>"$res"
 	echo "$s cpu_us_per_answer=$(sed -n "s/^$key.cold_cpu_us=//p" "$res")"
+}
+
+# validated ADDR PORT LABEL: a bench name is NOERROR with its A record
+# and AD (RFC 4035 3.2.3): the cold answers were validated data.
+validated() {
+	local out
+	out=$(inns dig @"$1" -p "$2" h1.bench.test A +dnssec +time=2 +tries=2)
+	grep -q 'status: NOERROR' <<<"$out" && grep -q 'flags:.* ad' <<<"$out" &&
+		grep -qE '^h1\.bench\.test\..*IN[[:space:]]+A[[:space:]]+198\.18\.0\.1$' <<<"$out" ||
+		die "$3: h1.bench.test A is not NOERROR + AD + 198.18.0.1: $out"
 }
 
 # warm KEY ADDR PORT: one pass over the hit file.
@@ -314,6 +330,8 @@ hit() {
 	s=$(dpstat "hit-$key")
 	n=$(field completed <<<"$s")
 	[ "${n:-0}" -gt 0 ] || die "$key answered no query in the hit window"
+	[ "$(field noerror <<<"$s")" -eq "$n" ] ||
+		die "$key: hit answers not all NOERROR: $s"
 	put "$key.hit_answers" "$n"
 	put "$key.hit_qps" "$(fdiv "$n" "$(field runtime <<<"$s")")"
 	py window "$key" hit "$n" "$c0" "$c1" >>"$res"
@@ -405,8 +423,7 @@ put tw.cold_secure "$(twd secure | cut -d. -f1)"
 put tw.cold_busy_us "$(fdiv "$(fdiv "$(twd busy_cycles)" "$tsc_hz")" "$(fdiv "$n" 1e6)")"
 put tw.cold_validator_us "$(fdiv "$(fdiv "$(twd validator_cycles)" "$tsc_hz")" "$(fdiv "$n" 1e6)")"
 say "  cold:    $s secure=$(twd secure | cut -d. -f1)"
-inns dig @"$TB_TW_IP4" h1.bench.test A +dnssec +time=2 +tries=2 |
-	grep -q 'flags:.* ad' || die "no AD from trustwire for h1.bench.test"
+validated "$TB_TW_IP4" 53 trustwire
 warm tw "$TB_TW_IP4" 53
 t0=$(tw_tel)
 s=$(hit tw "$TB_TW_IP4" 53 "$twpid")
@@ -431,8 +448,7 @@ pin "$upid"
 inns dig @127.0.0.1 -p 5301 test. SOA +time=2 +tries=3 >/dev/null ||
 	die "Unbound does not answer"
 say "  cold:    $(cold unbound 127.0.0.1 5301 "$upid")"
-inns dig @127.0.0.1 -p 5301 h1.bench.test A +dnssec +time=2 +tries=2 |
-	grep -q 'flags:.* ad' || die "no AD from Unbound for h1.bench.test"
+validated 127.0.0.1 5301 Unbound
 warm unbound 127.0.0.1 5301
 say "  hits:    $(hit unbound 127.0.0.1 5301 "$upid")"
 say "  latency: $(latency unbound 127.0.0.1 5301)"
