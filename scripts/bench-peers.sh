@@ -311,9 +311,11 @@ cold() {
 validated() {
 	local out
 	out=$(inns dig @"$1" -p "$2" h1.bench.test A +dnssec +time=2 +tries=2)
-	grep -q 'status: NOERROR' <<<"$out" && grep -q 'flags:.* ad' <<<"$out" &&
-		grep -qE '^h1\.bench\.test\..*IN[[:space:]]+A[[:space:]]+198\.18\.0\.1$' <<<"$out" ||
+	if ! grep -q 'status: NOERROR' <<<"$out" ||
+		! grep -q 'flags:.* ad' <<<"$out" ||
+		! grep -qE '^h1\.bench\.test\..*IN[[:space:]]+A[[:space:]]+198\.18\.0\.1$' <<<"$out"; then
 		die "$3: h1.bench.test A is not NOERROR + AD + 198.18.0.1: $out"
+	fi
 }
 
 # warm KEY ADDR PORT: one pass over the hit file.
