@@ -16,6 +16,11 @@
 # Idempotent: if OUTDIR was built by the same scripts and is complete, it
 # is left as it is (prints "up to date"); --force rebuilds. A rebuild is
 # made in a scratch directory and swapped in, so OUTDIR is never half made.
+#
+# TW_TESTBED_BENCH_NAMES=N (default 0) adds bench.test. with N signed names
+# for cold-cache benchmarks (mkzones.py; scripts/bench-peers.sh); N is part
+# of the stamp, so an OUTDIR is rebuilt when N changes. Without it the
+# output is what it always was.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -50,6 +55,10 @@ flock 9
 stamp=$(cat "$here/make-zones.sh" "$here/mkzones.py" "$here/dnswire.py" \
 	"$here/lib.sh" |
 	sha256sum | cut -d' ' -f1)
+bench_names=${TW_TESTBED_BENCH_NAMES:-0}
+if [ "$bench_names" != 0 ]; then
+	stamp="$stamp bench=$bench_names"
+fi
 if [ "$force" -eq 0 ] && [ -f "$outdir/.stamp" ] &&
 	[ "$(cat "$outdir/.stamp")" = "$stamp" ] &&
 	[ -s "$outdir/manifest.tsv" ] && [ -s "$outdir/trust-anchor.key" ]; then

@@ -4,6 +4,13 @@
 
 Usage: mkzones.py OUTDIR
 
+Environment: TW_TESTBED_BENCH_NAMES=N (default 0, none) adds the zone
+bench.test. (ECDSAP256SHA256, NSEC, ldns-signzone) with N signed names
+h0 .. h(N-1), each with its own A RRset and RRSIG, for cold-cache
+benchmarks (scripts/bench-peers.sh) that need many names nobody has
+cached. Its DS goes into test.; the other zones' names, the manifest and
+every other zone's content stay as they are without it.
+
 Writes into OUTDIR: keys/ (made now, never committed), src/ (unsigned zone
 text), zones/ (what the server loads), zones.tsv, manifest.tsv,
 trust-anchor.key, trust-anchor.dnskey, root.hints, nsd-zones.conf.
@@ -179,6 +186,34 @@ ZONES = [
     Zone("nodnskey.test.", alg=13, signer="ldns", breakage="nodnskey",
          purpose="DNSKEY RRset removed, DS still in the parent"),
 ]
+
+
+BENCH_ZONE = "bench.test."
+# Addresses from 198.18.0.0/15 (RFC 2544 benchmarking, RFC 6890).
+BENCH_MAX = 131072
+
+
+def bench_names():
+    """N of TW_TESTBED_BENCH_NAMES (0: no bench zone)."""
+    raw = os.environ.get("TW_TESTBED_BENCH_NAMES", "0") or "0"
+    if not raw.isdigit() or int(raw) > BENCH_MAX:
+        raise RuntimeError("TW_TESTBED_BENCH_NAMES must be 0..%d, got %r"
+                           % (BENCH_MAX, raw))
+    return int(raw)
+
+
+def add_bench_zone(n):
+    """Appends bench.test. (last, so the other zones keep their index and
+    so their addresses): h<i> A 198.18.0.0 + i, one RRset and RRSIG per
+    name."""
+    if n == 0 or any(z.name == BENCH_ZONE for z in ZONES):
+        return
+    extra = ["h%d A 198.%d.%d.%d" % (i, 18 + (i >> 16), (i >> 8) & 255,
+                                     i & 255) for i in range(n)]
+    ZONES.append(Zone(BENCH_ZONE, alg=13, signer="ldns", template=False,
+                      extra=extra,
+                      purpose="benchmark: %d signed names h0..h%d" %
+                      (n, n - 1)))
 
 
 def run(cmd, cwd=None, stdin=None):
@@ -768,6 +803,7 @@ def main():
     if len(sys.argv) != 2:
         sys.stderr.write(__doc__)
         return 2
+    add_bench_zone(bench_names())
     build(sys.argv[1])
     return 0
 
