@@ -233,6 +233,33 @@ test_validate(void **state)
 	assert_int_equal(res.status, TW_DNSSEC_SECURE);
 	tw_dnssec_ctx_destroy(ctx);
 
+	/* RFC 4034 2.1.1: the SEP bit is ignored: a DS anchor naming a key
+	 * with flags 256 (no SEP) that signs the DNSKEY RRset validates */
+	{
+		struct ts_world w2 = { 0 };
+		struct ts_zone ns;
+		struct ts_msg *a;
+
+		ts_zone_init(&ns, "nosep.example.", 13);
+		ts_key_set(&ns.ksk, 256, 3);
+		assert_int_equal(ns.ksk.rdata[1], 0);
+		ts_zone_publish(&ns, &w2, NULL, 0);
+		ctx = ts_ctx(NULL);
+		ts_zone_anchor(&ns, ctx);
+		a = ts_msg_new("www.nosep.example.", TW_DNS_T_A, 0);
+		ts_add_a(a, 0, "www.nosep.example.", "192.0.2.1");
+		ts_sign(a, 0, "www.nosep.example.", TW_DNS_T_A, &ns.zsk,
+			"nosep.example.", TS_INC, TS_EXP, NULL);
+		assert_int_equal(ts_validate(ctx, a, &w2, HX_NOW, &res, NULL),
+				 0);
+		assert_int_equal(res.status, TW_DNSSEC_SECURE);
+		assert_int_equal(res.ede, TW_EDE_NONE);
+		tw_dnssec_ctx_destroy(ctx);
+		free(a);
+		ts_zone_free(&ns);
+		ts_world_free(&w2);
+	}
+
 	free(good);
 	free(bad);
 	ts_zone_free(&z);

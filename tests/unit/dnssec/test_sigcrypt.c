@@ -21,7 +21,7 @@
 #include "testsign.h"
 
 static struct ts_zone z;
-static struct ts_key nozone, revoked;
+static struct ts_key nozone, revoked, proto4;
 static struct ts_world w;
 
 static int
@@ -31,6 +31,9 @@ setup(void **state)
 	ts_zone_init(&z, "example.", 13);
 	ts_key_gen(&nozone, 13, 0, 0);
 	ts_key_gen(&revoked, 13, 256 | TW_DNSKEY_F_REVOKE, 0);
+	/* a zone key with protocol 4 (RFC 4034 2.1.2: must be 3) */
+	ts_key_gen(&proto4, 13, 256, 0);
+	ts_key_set(&proto4, 256, 4);
 	return 0;
 }
 
@@ -41,6 +44,7 @@ teardown(void **state)
 	ts_zone_free(&z);
 	ts_key_free(&nozone);
 	ts_key_free(&revoked);
+	ts_key_free(&proto4);
 	ts_world_free(&w);
 	return 0;
 }
@@ -50,18 +54,19 @@ static struct tw_dnssec_ctx *
 ctx_at(uint32_t now, const struct tw_dnssec_config *cfg)
 {
 	struct tw_dnssec_ctx *ctx = ts_ctx(cfg);
-	const struct ts_key *k[] = { &z.ksk, &z.zsk, &nozone, &revoked };
-	const uint8_t *rd[4];
-	uint16_t len[4];
+	const struct ts_key *k[] = { &z.ksk, &z.zsk, &nozone, &revoked,
+				     &proto4 };
+	const uint8_t *rd[5];
+	uint16_t len[5];
 	uint8_t zone[TW_DNS_NAME_MAX];
 
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < 5; i++) {
 		rd[i] = k[i]->rdata;
 		len[i] = k[i]->rdlen;
 	}
 	ts_zone_anchor(&z, ctx);
 	hx_name("example.", zone);
-	assert_int_equal(dv_keys_inject(ctx, zone, rd, len, 4, now + 864000u),
+	assert_int_equal(dv_keys_inject(ctx, zone, rd, len, 5, now + 864000u),
 			 0);
 	return ctx;
 }
@@ -233,6 +238,11 @@ test_keys(void **state)
 	 * EDE 11 */
 	expect(answer(&nozone, TS_INC, TS_EXP, NULL), HX_NOW, NULL,
 	       TW_DNSSEC_BOGUS, TW_EDE_NO_ZONE_KEY_BIT, NULL);
+	/* RFC 4035 5.3.1: the matching DNSKEY must have protocol 3: a key
+	 * with the RRSIG's tag and algorithm but protocol 4 is not one */
+	assert_int_equal(proto4.rdata[2], 4);
+	expect(answer(&proto4, TS_INC, TS_EXP, NULL), HX_NOW, NULL,
+	       TW_DNSSEC_BOGUS, TW_EDE_DNSKEY_MISSING, NULL);
 	/* RFC 5011 2.1: a revoked key signs nothing but its DNSKEY RRset */
 	expect(answer(&revoked, TS_INC, TS_EXP, NULL), HX_NOW, NULL,
 	       TW_DNSSEC_BOGUS, TW_EDE_DNSKEY_MISSING, NULL);

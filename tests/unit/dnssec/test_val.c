@@ -445,12 +445,21 @@ f_free(void *p, void *c)
 	free(p);
 }
 
+/*
+ * Fail the k-th allocation for k = 0, 1, ...: every run ends with the
+ * verdict of a run without failures (want, want_ede), or "could not
+ * check" (INDETERMINATE with EDE 5, or -ENOMEM from tw_val_start()
+ * before there is a validation), never anything else (house style 3:
+ * could not check is neither bogus nor secure); nothing leaks; and the
+ * failure leaves nothing behind in the context: the same response
+ * validated again on it, without failures, gets the right verdict.
+ */
 static void
-alloc_sweep(struct ts_msg *m)
+alloc_sweep(struct ts_msg *m, int want, int want_ede)
 {
 	struct tw_alloc_hooks h = { f_malloc, f_calloc, f_realloc, f_free,
 				    NULL };
-	int k, secure = 0, failed = 0;
+	int k, right = 0, failed = 0, indeterminate = 0;
 
 	ts_msg_wire(m);
 	tw_alloc_set_hooks(&h);
@@ -467,29 +476,53 @@ alloc_sweep(struct ts_msg *m)
 				 HX_NOW, ts_world_resolve, &w, &res, NULL,
 				 NULL);
 		budget = -1;
-		/* never a wrong verdict: secure, or could not check */
 		if (rc < 0) {
 			assert_int_equal(rc, -ENOMEM);
 			assert_true(res.status == 0 ||
 				    res.status == TW_DNSSEC_INDETERMINATE);
 			failed++;
 		} else {
-			assert_true(res.status == TW_DNSSEC_SECURE ||
+			assert_true((int)res.status == want ||
 				    res.status == TW_DNSSEC_INDETERMINATE);
-			secure += res.status == TW_DNSSEC_SECURE;
+			if ((int)res.status == want) {
+				assert_int_equal(res.ede, want_ede);
+				right++;
+			} else {
+				failed++;
+			}
+		}
+		if (res.status == TW_DNSSEC_INDETERMINATE) {
+			assert_int_equal(res.ede, TW_EDE_DNSSEC_INDETERMINATE);
+			assert_int_equal(res.ttl_cap, 0);
+			indeterminate++;
+		}
+		/* nothing cached from the failure: the right verdict now */
+		if (rc < 0 || (int)res.status != want) {
+			struct tw_dnssec_result again;
+
+			assert_int_equal(hx_validate(ctx, m->wire, m->len,
+						     m->qname, m->qtype, HX_NOW,
+						     ts_world_resolve, &w,
+						     &again, NULL, NULL),
+					 0);
+			assert_int_equal(again.status, want);
+			assert_int_equal(again.ede, want_ede);
 		}
 		tw_dnssec_ctx_destroy(ctx);
 		assert_int_equal(live, 0);
-		if (rc == 0 && res.status == TW_DNSSEC_SECURE && failed &&
-		    k > 50)
+		if (rc == 0 && (int)res.status == want && failed && k > 50)
 			break;
 	}
 	tw_alloc_set_hooks(NULL);
-	printf("allocation failures: %d runs failed cleanly before success "
-	       "at allocation %d\n",
-	       failed, k);
+	printf("allocation failures (%s wanted): %d runs could not check "
+	       "(%d with a result: indeterminate, EDE 5; the others "
+	       "-ENOMEM) before the first run without failure at allocation "
+	       "%d\n",
+	       tw_dnssec_status_str((enum tw_dnssec_status)want), failed,
+	       indeterminate, k);
 	assert_true(failed > 10);
-	assert_true(secure >= 1);
+	assert_true(indeterminate > 0);
+	assert_true(right >= 1);
 }
 
 static void
@@ -500,7 +533,14 @@ test_alloc_failures(void **state)
 	(void)state;
 	add_signed_name(m, "cname.example.", TW_DNS_T_CNAME, "www.other.", &ex);
 	add_signed_a(m, "www.other.", &ot);
-	alloc_sweep(m);
+	alloc_sweep(m, TW_DNSSEC_SECURE, TW_EDE_NONE);
+	free(m);
+	/* a bogus answer (rdata changed after signing): never secure, and
+	 * bogus only once it was checked */
+	m = ts_msg_new("www.example.", TW_DNS_T_A, 0);
+	add_signed_a(m, "www.example.", &ex);
+	m->rr[0][0].rdata[3] ^= 1;
+	alloc_sweep(m, TW_DNSSEC_BOGUS, TW_EDE_DNSSEC_BOGUS);
 	free(m);
 	/* a denial: NXDOMAIN proven by one NSEC (name and wildcard) */
 	m = ts_msg_new("nx.example.", TW_DNS_T_A, TW_DNS_RCODE_NXDOMAIN);
@@ -513,7 +553,7 @@ test_alloc_failures(void **state)
 					TW_DNS_T_DNSKEY, 0 });
 	ts_sign(m, 1, "example.", TW_DNS_T_NSEC, &ex.zsk, "example.", TS_INC,
 		TS_EXP, NULL);
-	alloc_sweep(m);
+	alloc_sweep(m, TW_DNSSEC_SECURE, TW_EDE_NONE);
 	free(m);
 }
 

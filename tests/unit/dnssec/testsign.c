@@ -161,17 +161,16 @@ void
 ts_key_rsa_collide(struct ts_key *out, const struct ts_key *k, uint16_t tag,
 		   unsigned int n)
 {
-	/*
-	 * The scan resumes where the previous call for the same key and tag
-	 * stopped, so asking for collisions 0, 1, 2, ... in turn costs one
-	 * pass in all, not one pass per key (quadratic: ~90 s for 40 keys).
-	 */
+	/* Where the last search stopped: callers ask for n = 0, 1, 2, ...
+	 * in turn, so the n-th solution continues from the (n-1)-th instead
+	 * of searching from the start again (quadratic: minutes for 40). */
 	static struct {
-		const struct ts_key *k;
+		uint8_t rdata[TS_RDATA_MAX];
+		uint16_t rdlen;
 		uint16_t tag;
 		unsigned int n;
 		uint32_t x;
-	} memo;
+	} last;
 	BIGNUM *mod = NULL, *e = BN_new();
 	unsigned int found = 0;
 	uint32_t x = 0x01000001u;
@@ -180,9 +179,11 @@ ts_key_rsa_collide(struct ts_key *out, const struct ts_key *k, uint16_t tag,
 	memset(out, 0, sizeof(*out));
 	out->alg = k->alg;
 	out->flags = k->flags;
-	if (memo.k == k && memo.tag == tag && n == memo.n + 1) {
+	if (n > 0 && last.tag == tag && last.n == n - 1 &&
+	    last.rdlen == k->rdlen &&
+	    memcmp(last.rdata, k->rdata, k->rdlen) == 0) {
 		found = n;
-		x = memo.x + 2;
+		x = last.x + 2;
 	}
 	/* Odd 4-octet exponents from 0x01000001 up: the checksum moves by
 	 * the exponent's words, so about one in 32768 odd values hits. */
@@ -193,10 +194,11 @@ ts_key_rsa_collide(struct ts_key *out, const struct ts_key *k, uint16_t tag,
 		if (out->tag == tag && found++ == n)
 			break;
 	}
-	memo.k = k;
-	memo.tag = tag;
-	memo.n = n;
-	memo.x = x;
+	memcpy(last.rdata, k->rdata, k->rdlen);
+	last.rdlen = k->rdlen;
+	last.tag = tag;
+	last.n = n;
+	last.x = x;
 	BN_free(mod);
 	BN_free(e);
 }
