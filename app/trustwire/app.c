@@ -680,4 +680,3 @@ tw_app_run(struct tw_app *app)
 	tw_stats_print_final(app, stdout);
 	return 0;
 }
-
