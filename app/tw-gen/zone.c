@@ -93,8 +93,10 @@ struct tw_gen_zone {
 	uint8_t alg;
 	uint32_t ttl, inception, expiration, serial;
 	unsigned n_names, n_owners;
-	unsigned ns_idx;    /* ns.<origin> in own[] */
-	struct zowner *own; /* canonical order; own[0] is the apex */
+	unsigned ns_idx;     /* ns.<origin> in own[] */
+	unsigned wild_cover; /* the owner whose NSEC covers *.<origin> */
+	uint64_t *key8;	     /* per owner: its top label's first octets */
+	struct zowner *own;  /* canonical order; own[0] is the apex */
 	uint8_t *names;
 	struct zhash *tab;
 	uint32_t tab_mask;
@@ -512,6 +514,61 @@ lookup(const struct tw_gen_zone *z, const uint8_t *name, size_t len)
 }
 
 /*
+ * Canonical order (RFC 4034 6.1) inside this zone: every owner but the
+ * apex is one label below the origin, so names in the zone are ordered
+ * by their "top label", the one just below the origin (none for the
+ * apex, which sorts first), and a name longer than an owner sorts right
+ * after the owner whose top label it shares. The NSEC covering a name
+ * that does not exist (RFC 4035 3.1.3.2) is thus that of the last owner
+ * whose top label is <= the name's: a binary search over the owners'
+ * top labels, first on their first 8 octets (z->key8), then whole.
+ */
+static uint64_t
+label_key8(const uint8_t *lab, size_t len)
+{
+	uint64_t k = 0;
+
+	/* big-endian, zero padded: a shorter label that is a prefix never
+	 * sorts after the longer one (6.1: the prefix comes first) */
+	for (size_t i = 0; i < 8; i++)
+		k = k << 8 | (i < len ? lab[i] : 0u);
+	return k;
+}
+
+/* Owner k's top label vs lab (len octets, lowercase): <0, 0, >0. */
+static int
+top_cmp(const struct tw_gen_zone *z, unsigned k, const uint8_t *lab, size_t len,
+	uint64_t key)
+{
+	const struct zowner *o = &z->own[k];
+	const uint8_t *ol = owner_name(z, o);
+	size_t n = o->name_len > z->origin_len ? ol[0] : 0;
+	int c;
+
+	if (z->key8[k] != key)
+		return z->key8[k] < key ? -1 : 1;
+	c = memcmp(ol + 1, lab, n < len ? n : len);
+	return c ? c : (int)n - (int)len;
+}
+
+static unsigned
+covering(const struct tw_gen_zone *z, const uint8_t *lab, size_t len)
+{
+	uint64_t key = label_key8(lab, len);
+	unsigned lo = 0, hi = z->n_owners; /* own[lo] <= lab < own[hi] */
+
+	while (hi - lo > 1) {
+		unsigned mid = lo + (hi - lo) / 2;
+
+		if (top_cmp(z, mid, lab, len, key) <= 0)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
  * The owners, named and sorted (RFC 4034 6.1), and the hash table.
  * Names are written into z->names as "n<i>" | origin.
  */
@@ -530,7 +587,8 @@ make_owners(struct tw_gen_zone *z)
 		cap *= 2;
 	z->tab = tw_calloc(cap, sizeof(*z->tab));
 	z->tab_mask = cap - 1;
-	if (!z->names || !z->own || !ent || !z->tab) {
+	z->key8 = tw_calloc(z->n_owners, sizeof(*z->key8));
+	if (!z->names || !z->own || !ent || !z->tab || !z->key8) {
 		tw_free(ent);
 		return -ENOMEM;
 	}
@@ -561,6 +619,9 @@ make_owners(struct tw_gen_zone *z)
 		o->id = ent[k].id;
 		if (o->id == ID_NS)
 			z->ns_idx = k;
+		if (o->id != ID_APEX)
+			z->key8[k] =
+				label_key8(ent[k].name + 1, ent[k].name[0]);
 		h = name_hash(ent[k].name, o->name_len);
 		for (uint32_t i = h & z->tab_mask;; i = (i + 1) & z->tab_mask)
 			if (z->tab[i].idx1 == 0) {
@@ -570,6 +631,7 @@ make_owners(struct tw_gen_zone *z)
 			}
 	}
 	tw_free(ent);
+	z->wild_cover = covering(z, (const uint8_t *)"*", 1);
 	return 0;
 }
 
@@ -631,6 +693,7 @@ tw_gen_zone_free(struct tw_gen_zone *z)
 	tw_free(z->blob);
 	tw_free(z->tab);
 	tw_free(z->own);
+	tw_free(z->key8);
 	tw_free(z->names);
 	tw_free(z);
 }
@@ -752,65 +815,49 @@ query_edns(const uint8_t *q, size_t qlen, size_t off, struct qedns *e)
 	return 0;
 }
 
-/* Index of the last owner before name (canonical order): the NSEC that
- * covers a name that does not exist (RFC 4035 3.1.3.2). */
-static unsigned
-covering(const struct tw_gen_zone *z, const uint8_t *name)
-{
-	unsigned lo = 0, hi = z->n_owners; /* own[lo] < name <= own[hi] */
-
-	while (hi - lo > 1) {
-		unsigned mid = lo + (hi - lo) / 2;
-
-		if (tw_dns_name_cmp(owner_name(z, &z->own[mid]), name) < 0)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 /*
  * NXDOMAIN proof with DNSSEC (RFC 4035 3.1.3.2): the NSEC covering the
- * name, and the NSEC covering the wildcard at the closest encloser (the
- * longest existing ancestor; there are no empty non-terminals here), if
- * that is another NSEC.
+ * name, and the NSEC covering the wildcard at the closest encloser, if
+ * that is another one. The closest encloser is the owner of the covering
+ * NSEC when the name is below it (its wildcard sorts right after it:
+ * the same NSEC), else the apex (z->wild_cover, found at build time).
+ * top: the offset of the name's top label.
  */
 static void
 put_nxdomain_proof(struct resp *r, const struct tw_gen_zone *z,
-		   const uint8_t *name)
+		   const uint8_t *name, size_t top)
 {
-	uint8_t wild[TW_DNS_NAME_MAX + 2];
-	const uint8_t *ce = name + 1 + name[0];
-	unsigned a = covering(z, name), b;
+	const uint8_t *lab = name + top + 1;
+	unsigned a = covering(z, lab, name[top]), b = z->wild_cover;
 	uint16_t at = 0;
-	size_t cl;
 
-	while (lookup(z, ce, tw_dns_name_len(ce)) < 0)
-		ce += 1 + ce[0];
-	cl = tw_dns_name_len(ce);
-	wild[0] = 1;
-	wild[1] = '*';
-	memcpy(wild + 2, ce, cl);
-	b = covering(z, wild);
+	if (top > 0 && top_cmp(z, a, lab, name[top], z->key8[a]) == 0)
+		b = a;
 	put_set(r, z, &z->own[a], Z_NSEC, true, TW_DNS_SEC_NS, &at);
 	at = 0;
 	if (b != a)
 		put_set(r, z, &z->own[b], Z_NSEC, true, TW_DNS_SEC_NS, &at);
 }
 
-/* Is the lowercased wire name (len octets) in the zone? */
-static bool
+/*
+ * Is the lowercased wire name (len octets) in the zone? The offset of
+ * its top label (len - origin_len for the apex itself), or -1.
+ */
+static int
 in_zone(const struct tw_gen_zone *z, const uint8_t *name, size_t len)
 {
-	size_t off = 0;
+	size_t off = 0, top = 0;
 
 	if (len < z->origin_len)
-		return false;
-	while (len - off > z->origin_len)
+		return -1;
+	while (len - off > z->origin_len) {
+		top = off;
 		off += 1u + name[off];
-	return len - off == z->origin_len &&
-	       memcmp(name + off, z->origin, z->origin_len) == 0;
+	}
+	if (len - off != z->origin_len ||
+	    memcmp(name + off, z->origin, z->origin_len) != 0)
+		return -1;
+	return (int)(off == 0 ? len - z->origin_len : top);
 }
 
 /*
@@ -838,7 +885,7 @@ slot_of(uint16_t t)
 /* The sections of an answer for a question in the zone; the RCODE. */
 static uint8_t
 put_sections(struct resp *r, const struct tw_gen_zone *z, const uint8_t *name,
-	     size_t name_len, uint16_t qtype, bool dnssec)
+	     size_t name_len, size_t top, uint16_t qtype, bool dnssec)
 {
 	int k = lookup(z, name, name_len), s = slot_of(qtype);
 	uint16_t at_q = TW_DNS_HDR_LEN, at_apex = r->origin_at, at_ns = 0;
@@ -863,7 +910,7 @@ put_sections(struct resp *r, const struct tw_gen_zone *z, const uint8_t *name,
 		return TW_DNS_RCODE_NOERROR;
 	}
 	if (dnssec)
-		put_nxdomain_proof(r, z, name);
+		put_nxdomain_proof(r, z, name, top);
 	return TW_DNS_RCODE_NXDOMAIN;
 }
 
@@ -894,6 +941,7 @@ tw_gen_zone_answer(const struct tw_gen_zone *z, const uint8_t *q, size_t qlen,
 	size_t limit, qend;
 	uint16_t qtype, qclass, flags;
 	uint8_t rcode = TW_DNS_RCODE_NOERROR, ext = 0;
+	int top = -1;
 	int n = z && q && out ? tw_dns_qkey_parse(q, qlen, 0, &k) : -EINVAL;
 
 	/* one question, QR clear, uncompressed name (RFC 1035 4.1.2) */
@@ -924,7 +972,7 @@ tw_gen_zone_answer(const struct tw_gen_zone *z, const uint8_t *q, size_t qlen,
 	} else if (e.on && e.version != 0) {
 		ext = TW_DNS_RCODE_BADVERS >> 4; /* RFC 6891 6.1.3 */
 	} else if (qclass != TW_DNS_C_IN || refused_type(qtype) ||
-		   !in_zone(z, k.key, k.name_len)) {
+		   (top = in_zone(z, k.key, k.name_len)) < 0) {
 		rcode = TW_DNS_RCODE_REFUSED;
 	} else if (qtype == TW_DNS_T_DS && k.name_len == z->origin_len) {
 		/*
@@ -935,8 +983,8 @@ tw_gen_zone_answer(const struct tw_gen_zone *z, const uint8_t *q, size_t qlen,
 		 */
 		rcode = TW_DNS_RCODE_REFUSED;
 	} else {
-		rcode = put_sections(&r, z, k.key, k.name_len, qtype,
-				     e.on && (e.flags & TW_DNS_EDNS_DO));
+		rcode = put_sections(&r, z, k.key, k.name_len, (size_t)top,
+				     qtype, e.on && (e.flags & TW_DNS_EDNS_DO));
 	}
 	if (r.over) {
 		/* too long for the requestor: empty and TC (RFC 2181 9) */
