@@ -114,7 +114,8 @@ mix_case(uint8_t *wire, struct gen_rng *r)
 		size_t n = wire[i++], j;
 
 		for (j = 0; j < n; j++, i++)
-			if (((wire[i] | 0x20) >= 'a' && (wire[i] | 0x20) <= 'z') &&
+			if (((wire[i] | 0x20) >= 'a' &&
+			     (wire[i] | 0x20) <= 'z') &&
 			    (gen_rng_next(r) & 1))
 				wire[i] ^= 0x20;
 	}
@@ -251,8 +252,8 @@ build_one(const struct gen_mix *mx, const struct gen_net *net,
 	hdr = tw_pkt_udp_hdr_len(&fl);
 	if (hdr == 0)
 		return -EINVAL;
-	dl = build_dns(q->frame + hdr, sizeof(q->frame) - hdr, wire,
-		       (size_t)wl, q->qtype, flags, r);
+	dl = build_dns(q->frame + hdr, sizeof(q->frame) - hdr, wire, (size_t)wl,
+		       q->qtype, flags, r);
 	if (dl < 0)
 		return dl;
 	fl_len = tw_pkt_udp_build(q->frame, sizeof(q->frame), &fl, (size_t)dl,
@@ -328,8 +329,9 @@ gen_answer_id(const uint8_t *frame, size_t len)
 uint64_t
 gen_variant_key(const struct gen_q *q)
 {
-	unsigned qt = q->qtype == TW_DNS_T_A ? 0 : q->qtype == TW_DNS_T_AAAA ? 1
-									      : 2;
+	unsigned qt = q->qtype == TW_DNS_T_A	  ? 0
+		      : q->qtype == TW_DNS_T_AAAA ? 1
+						  : 2;
 
 	return (uint64_t)q->name << 8 | qt << 4 |
 	       (q->flags & (GQ_DO | GQ_CD | GQ_AD | GQ_EDNS));
@@ -337,9 +339,9 @@ gen_variant_key(const struct gen_q *q)
 
 /* ---- Checker ---------------------------------------------------------- */
 
-#define WRONG(s)                  \
-	do {                      \
-		*why = (s);       \
+#define WRONG(s)                    \
+	do {                        \
+		*why = (s);         \
 		return GEN_R_WRONG; \
 	} while (0)
 
@@ -368,8 +370,8 @@ check_bounce(const struct gen_q *q, uint16_t id, const uint8_t *frame,
 }
 
 int
-gen_check(const struct gen_q *q, uint16_t id, const uint8_t *frame,
-	  size_t len, bool bounce, const char **why)
+gen_check(const struct gen_q *q, uint16_t id, const uint8_t *frame, size_t len,
+	  bool bounce, const char **why)
 {
 	const uint8_t *t = q->frame, *dns;
 	struct tw_pkt p;
@@ -429,8 +431,8 @@ gen_check(const struct gen_q *q, uint16_t id, const uint8_t *frame,
 		WRONG(want_ad ? "AD missing" : "AD set");
 	if (m.edns.present != !!(q->flags & GQ_EDNS))
 		WRONG("OPT RR iff the query had one (RFC 6891 7)");
-	if (m.edns.present && !!(m.edns.flags & TW_DNS_EDNS_DO) !=
-				      !!(q->flags & GQ_DO))
+	if (m.edns.present &&
+	    !!(m.edns.flags & TW_DNS_EDNS_DO) != !!(q->flags & GQ_DO))
 		WRONG("DO not echoed (RFC 3225 3)");
 	tw_dns_rr_iter_init(&it, &m);
 	while (tw_dns_rr_next(&it, &rr) == 1) {

@@ -61,9 +61,9 @@ struct gen_net {
 
 /* The mix (percentages 0..100). */
 struct gen_mix {
-	unsigned n_names; /* popularity: Zipf over names 0..n_names-1 */
-	double zipf;	  /* exponent s; 0: uniform */
-	bool unique;	  /* miss mode: name i for query i, each once */
+	unsigned n_names;   /* popularity: Zipf over names 0..n_names-1 */
+	double zipf;	    /* exponent s; 0: uniform */
+	bool unique;	    /* miss mode: name i for query i, each once */
 	unsigned pct_other; /* QTYPE TXT (NODATA) instead of A/AAAA */
 	unsigned pct_do, pct_cookie, pct_flood, pct_v6, pct_case;
 	unsigned pct_cd, pct_ad, pct_noedns;

@@ -113,6 +113,7 @@ struct harness {
 	uint16_t *free_ids;
 	unsigned n_free;
 	struct counts c;
+	unsigned win; /* outstanding queries allowed in this phase */
 	uint64_t up_queries, up_arp, up_bad;
 	/* --lcores 1: trustwire's turns. */
 	uint64_t tw_cycles, tw_busy_cycles, turns;
@@ -140,17 +141,26 @@ usage(FILE *f)
 {
 	fprintf(f,
 		"usage: tw-gen [EAL options] -- [options]\n"
-		"Drives trustwire's data plane over in-memory ports (net_ring)\n"
+		"Drives trustwire's data plane over in-memory ports "
+		"(net_ring)\n"
 		"and checks every answer. Figures: doc/performance.md.\n"
-		"  --mode bounce|hit|miss  bounce: the I/O floor (a worker that\n"
-		"                        only swaps MACs, addresses and ports);\n"
-		"                        hit: warm the cache with every variant,\n"
+		"  --mode bounce|hit|miss  bounce: the I/O floor (a worker "
+		"that\n"
+		"                        only swaps MACs, addresses and "
+		"ports);\n"
+		"                        hit: warm the cache with every "
+		"variant,\n"
 		"                        then time the hit path; miss: unique\n"
-		"                        names, each answer validated (default hit)\n"
-		"  --names N             names in the zone (hit: 10000, miss: 20000)\n"
-		"  --zipf S              popularity exponent (1.0; 0: uniform)\n"
-		"  --queries Q           measured queries (default: --seconds)\n"
-		"  --seconds T           measured phase limit (hit/bounce 5, miss 20)\n"
+		"                        names, each answer validated (default "
+		"hit)\n"
+		"  --names N             names in the zone (hit: 10000, miss: "
+		"20000)\n"
+		"  --zipf S              popularity exponent (1.0; 0: "
+		"uniform)\n"
+		"  --queries Q           measured queries (default: "
+		"--seconds)\n"
+		"  --seconds T           measured phase limit (hit/bounce 5, "
+		"miss 20)\n"
 		"  --alg 8|13|15         zone algorithm: RSASHA256-2048,\n"
 		"                        ECDSAP256SHA256, ED25519 (13)\n"
 		"  --do-pct P            EDNS DO=1 share (30)\n"
@@ -162,23 +172,35 @@ usage(FILE *f)
 		"  --cd-pct P            CD=1 (5)\n"
 		"  --ad-pct P            AD=1 in the query (50)\n"
 		"  --noedns-pct P        no OPT RR (10)\n"
-		"  --crypto auto|openssl|ipsec_mb  trustwire's crypto.path (auto)\n"
+		"  --crypto auto|openssl|ipsec_mb  trustwire's crypto.path "
+		"(auto)\n"
 		"  --burst N             RX/TX burst, 1..256 (32)\n"
-		"  --lcores 1|2          1: generator and trustwire take turns on\n"
-		"                        one lcore, trustwire's turns timed; 2:\n"
-		"                        trustwire's loop on the 2nd EAL lcore (1)\n"
-		"  --templates N         pre-built query frames, cycled (65536)\n"
-		"  --window N            outstanding queries (1 lcore: burst*4; miss 256)\n"
+		"  --lcores 1|2          1: generator and trustwire take turns "
+		"on\n"
+		"                        one lcore, trustwire's turns timed; "
+		"2:\n"
+		"                        trustwire's loop on the 2nd EAL lcore "
+		"(1)\n"
+		"  --templates N         pre-built query frames, cycled "
+		"(65536)\n"
+		"  --window N            outstanding queries (1 lcore: "
+		"burst*4,\n"
+		"                        2 lcores: 2048; miss: 256, at most "
+		"1024;\n"
+		"                        the warm phase: at most 256)\n"
 		"  --cache-entries N     trustwire's cache.entries (2^20)\n"
-		"  --openssl-seconds S   miss: run 'openssl speed -seconds S' for\n"
+		"  --openssl-seconds S   miss: run 'openssl speed -seconds S' "
+		"for\n"
 		"                        the algorithm first (3; 0: skip)\n"
 		"  --zone-threads N      signing threads (2)\n"
 		"  --origin NAME         zone apex (bench.)\n"
 		"  --seed N              mix seed (1)\n"
 		"  -v, --verbose         print every wrong answer\n"
 		"  -h, --help\n"
-		"Output: a table, then RESULT lines (key=value). Exit status: 0;\n"
-		"1 a wrong answer; 2 usage; 3 run-time failure or no answer.\n");
+		"Output: a table, then RESULT lines (key=value). Exit status: "
+		"0;\n"
+		"1 a wrong answer; 2 usage; 3 run-time failure or no "
+		"answer.\n");
 }
 
 enum {
@@ -482,8 +504,8 @@ gen_send(struct harness *h, unsigned n, size_t *next, size_t begin, size_t end)
 
 	if (n > MAX_BURST)
 		n = MAX_BURST;
-	if (n > h->o.window - TW_MIN(h->o.window, outstanding(h)))
-		n = h->o.window - TW_MIN(h->o.window, outstanding(h));
+	if (n > h->win - TW_MIN(h->win, outstanding(h)))
+		n = h->win - TW_MIN(h->win, outstanding(h));
 	if (n == 0 || rte_pktmbuf_alloc_bulk(h->pool, m, n) != 0)
 		return 0;
 	for (i = 0; i < n; i++) {
@@ -600,13 +622,13 @@ responder_poll(struct harness *h)
 				h->up_arp++;
 			break;
 		case TW_PKT_DNS_QUERY:
-			len = h->zone == NULL ? -1
-					      : tw_gen_zone_answer(
-							h->zone, d + c.pkt.payload_off,
-							c.pkt.payload_len, h->zbuf,
-							sizeof(h->zbuf));
-			if (len > 0 &&
-			    (size_t)len <= cap - c.pkt.payload_off) {
+			len = h->zone == NULL
+				      ? -1
+				      : tw_gen_zone_answer(
+						h->zone, d + c.pkt.payload_off,
+						c.pkt.payload_len, h->zbuf,
+						sizeof(h->zbuf));
+			if (len > 0 && (size_t)len <= cap - c.pkt.payload_off) {
 				memcpy(d + c.pkt.payload_off, h->zbuf,
 				       (size_t)len);
 				len = tw_pkt_udp_reply(d, cap, &c.pkt,
@@ -780,7 +802,8 @@ run_phase(struct harness *h, size_t begin, size_t end, uint64_t total,
 		if (sending && (h->c.sent - sent0 >= total || now >= deadline ||
 				g_signal)) {
 			sending = false;
-			drain_end = now + (uint64_t)(DRAIN_SECONDS * (double)hz);
+			drain_end =
+				now + (uint64_t)(DRAIN_SECONDS * (double)hz);
 		}
 		if (!sending && (outstanding(h) == 0 || now >= drain_end))
 			break;
@@ -793,8 +816,8 @@ run_phase(struct harness *h, size_t begin, size_t end, uint64_t total,
 static void
 settle(struct harness *h, double seconds)
 {
-	uint64_t hz = rte_get_tsc_hz(), end = rte_rdtsc() + (uint64_t)(seconds *
-									(double)hz);
+	uint64_t hz = rte_get_tsc_hz(),
+		 end = rte_rdtsc() + (uint64_t)(seconds * (double)hz);
 
 	while (rte_rdtsc() < end) {
 		if (h->o.lcores == 1)
@@ -863,10 +886,12 @@ warm_list(struct harness *h, size_t n_meas)
 static double
 openssl_verify(unsigned alg, unsigned seconds)
 {
-	const char *arg = alg == 8 ? "rsa2048" : alg == 13 ? "ecdsap256"
-							   : "ed25519";
-	const char *key = alg == 8 ? "2048 bits" : alg == 13 ? "nistp256"
-							     : "Ed25519";
+	const char *arg = alg == 8    ? "rsa2048"
+			  : alg == 13 ? "ecdsap256"
+				      : "ed25519";
+	const char *key = alg == 8    ? "2048 bits"
+			  : alg == 13 ? "nistp256"
+				      : "Ed25519";
 	char cmd[128], line[512];
 	double v = 0;
 	FILE *p;
@@ -1086,7 +1111,7 @@ struct fig {
 static const char *
 crypto_str(int c)
 {
-	return c == TW_CFG_CRYPTO_AUTO	   ? "auto"
+	return c == TW_CFG_CRYPTO_AUTO	    ? "auto"
 	       : c == TW_CFG_CRYPTO_OPENSSL ? "openssl"
 					    : "ipsec_mb";
 }
@@ -1143,8 +1168,8 @@ static void
 figures(const struct harness *h, const struct snap *a, const struct snap *b,
 	double secs, bool robust, struct fig *f)
 {
-	double wall_ns = (double)(b->tsc - a->tsc) * 1e9 /
-			 (double)rte_get_tsc_hz();
+	double wall_ns =
+		(double)(b->tsc - a->tsc) * 1e9 / (double)rte_get_tsc_hz();
 	uint64_t busy = h->o.lcores == 1 ? b->tw_busy - a->tw_busy
 					 : D(TW_CTR_BUSY_CYCLES);
 
@@ -1162,8 +1187,8 @@ figures(const struct harness *h, const struct snap *a, const struct snap *b,
 	f->worker = h->bounce ? f->raw
 			      : (double)D(TW_CTR_WORKER_CYCLES) /
 					(double)f->answered;
-	f->cpu_share = wall_ns > 0 ? (double)(b->cpu_ns - a->cpu_ns) / wall_ns
-				   : 0;
+	f->cpu_share =
+		wall_ns > 0 ? (double)(b->cpu_ns - a->cpu_ns) / wall_ns : 0;
 	if (h->o.lcores == 2)
 		f->cpu_share /= 2; /* two threads */
 	if (f->cpu_share > 1)
@@ -1277,6 +1302,7 @@ run(struct harness *h)
 	       n_warm);
 	fflush(stdout);
 
+	h->win = h->o.window;
 	h->lc->prev_drain_tsc = rte_rdtsc();
 	if (h->o.lcores == 2)
 		rte_eal_remote_launch(h->bounce ? bounce_main : tw_lcore_main,
@@ -1286,8 +1312,12 @@ run(struct harness *h)
 		size_t mem;
 		double slot, blob;
 
+		/* Misses wait in a validator: at most a quarter of its ring
+		 * (io.ring_size 4096), beyond that trustwire drops them. */
+		h->win = TW_MIN(h->o.window, 256u);
 		take(h, &s0);
 		secs = run_phase(h, n_meas, n_meas + n_warm, n_warm, 600);
+		h->win = h->o.window;
 		settle(h, 0.2);
 		count_missing(h);
 		take(h, &s1);
@@ -1302,7 +1332,8 @@ run(struct harness *h)
 		tw_cache_worker_stats(h->lc->cw, &cst);
 		mem = tw_cache_worker_mem(h->lc->cw);
 		slot = (double)mem / h->o.cache_entries;
-		blob = cst.entries ? (double)cst.bytes / (double)cst.entries : 0;
+		blob = cst.entries ? (double)cst.bytes / (double)cst.entries
+				   : 0;
 		printf("cache: %" PRIu64 " entries, %" PRIu64
 		       " blob bytes; index %zu bytes for %u slots: %.1f "
 		       "bytes/slot + %.1f blob bytes/entry = %.1f bytes per "
@@ -1313,8 +1344,8 @@ run(struct harness *h)
 		       " wrong=%" PRIu64 " missing=%" PRIu64 " entries=%" PRIu64
 		       " index_bytes_per_slot=%.1f blob_bytes_per_entry=%.1f "
 		       "bytes_per_entry=%.1f\n",
-		       n_warm, f.ok, f.wrong, f.missing, cst.entries, slot, blob,
-		       slot + blob);
+		       n_warm, f.ok, f.wrong, f.missing, cst.entries, slot,
+		       blob, slot + blob);
 		if (h->o.lcores == 2) {
 			__atomic_store_n(&h->app->quit, 0, __ATOMIC_RELAXED);
 			h->lc->prev_drain_tsc = rte_rdtsc();
@@ -1333,6 +1364,8 @@ run(struct harness *h)
 			ossl = openssl_verify(h->o.alg, h->o.openssl_seconds);
 			printf("openssl speed: %.0f verify/s\n", ossl);
 		}
+		/* A validator keeps io.ring_size / 4 clients waiting. */
+		h->win = TW_MIN(h->o.window, 1024u);
 		/* Prime: the zone's DNSKEY fetched and checked once. */
 		run_phase(h, 0, 1, 1, 10);
 		settle(h, 0.05);
@@ -1349,10 +1382,9 @@ run(struct harness *h)
 		vcyc = s2.c[TW_CTR_VALIDATOR_CYCLES] -
 		       s1.c[TW_CTR_VALIDATOR_CYCLES];
 		vps = f.cpq > 0 ? (double)rte_get_tsc_hz() / f.cpq : 0;
-		vps_val = vcyc ? (double)f.answered *
-					 (double)rte_get_tsc_hz() /
-					 ((double)vcyc *
-					  (f.cpu_share > 0 ? f.cpu_share : 1))
+		vps_val = vcyc ? (double)f.answered * (double)rte_get_tsc_hz() /
+					  ((double)vcyc *
+					   (f.cpu_share > 0 ? f.cpu_share : 1))
 			       : 0;
 		printf("validated answers/s per lcore: %.0f (every role on "
 		       "it), %.0f (validator cycles only); secure %" PRIu64
@@ -1449,8 +1481,8 @@ main(int argc, char **argv)
 			}
 	}
 	argv[dd < 0 ? 0 : dd] = argv[0];
-	if (parse_opts(&h.o, dd < 0 ? 1 : argc - dd, argv + (dd < 0 ? 0 : dd)) !=
-	    0)
+	if (parse_opts(&h.o, dd < 0 ? 1 : argc - dd,
+		       argv + (dd < 0 ? 0 : dd)) != 0)
 		return EXIT_USAGE;
 	if (dd >= 0)
 		argv[dd] = (char *)"--";
