@@ -80,6 +80,7 @@ struct opts {
 	unsigned cache_entries;
 	unsigned openssl_seconds;
 	unsigned zone_threads;
+	double floor_seconds;
 	const char *origin;
 	bool verbose;
 };
@@ -197,6 +198,9 @@ usage(FILE *f)
 		"                        the algorithm first (3; 0: skip)\n"
 		"  --zone-threads N      signing threads (2)\n"
 		"  --origin NAME         zone apex (bench.)\n"
+		"  --floor-seconds S     hit: then the bounce floor in the "
+		"same\n"
+		"                        process for S seconds (2; 0: skip)\n"
 		"  --seed N              mix seed (1)\n"
 		"  -v, --verbose         print every wrong answer\n"
 		"  -h, --help\n"
@@ -232,6 +236,7 @@ enum {
 	O_ZTHREADS,
 	O_ORIGIN,
 	O_SEED,
+	O_FLOOR,
 };
 
 static int
@@ -273,6 +278,7 @@ parse_opts(struct opts *o, int argc, char **argv)
 		{ "zone-threads", required_argument, NULL, O_ZTHREADS },
 		{ "origin", required_argument, NULL, O_ORIGIN },
 		{ "seed", required_argument, NULL, O_SEED },
+		{ "floor-seconds", required_argument, NULL, O_FLOOR },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -292,6 +298,7 @@ parse_opts(struct opts *o, int argc, char **argv)
 	o->cache_entries = 1u << 20;
 	o->openssl_seconds = 3;
 	o->zone_threads = 2;
+	o->floor_seconds = 2;
 	o->origin = "bench.";
 	o->crypto = TW_CFG_CRYPTO_AUTO;
 	o->mix.pct_do = 30;
@@ -336,6 +343,12 @@ parse_opts(struct opts *o, int argc, char **argv)
 			    o->seconds > 3600)
 				goto bad;
 			secs_set = true;
+			continue;
+		case O_FLOOR:
+			o->floor_seconds = strtod(optarg, &end);
+			if (*end != '\0' || end == optarg ||
+			    o->floor_seconds < 0 || o->floor_seconds > 3600)
+				goto bad;
 			continue;
 		case O_QUERIES:
 			if (num(optarg, UINT64_MAX, &v) != 0 || v == 0)
@@ -1254,6 +1267,45 @@ find_dashdash(int argc, char **argv)
 	return -1;
 }
 
+/* The measured phase of bounce and hit modes: print and RESULT. */
+static void
+measure(struct harness *h, size_t n_meas, struct fig *f)
+{
+	const char *mode = h->bounce ? "bounce" : mode_str[h->o.mode];
+	uint64_t total = h->o.queries ? h->o.queries : UINT64_MAX;
+	struct snap s1, s2;
+	double secs;
+
+	take(h, &s1);
+	h->n_samp = 0;
+	h->rec = true;
+	secs = run_phase(h, 0, n_meas, total,
+			 h->bounce && h->o.mode == MODE_HIT ? h->o.floor_seconds
+							    : h->o.seconds);
+	h->rec = false;
+	settle(h, 0.05);
+	count_missing(h);
+	take(h, &s2);
+	figures(h, &s1, &s2, secs, true, f);
+	print_fig(h, mode, f);
+	if (!h->bounce)
+		printf("trustwire: hits %" PRIu64 ", misses %" PRIu64
+		       "; %.1f cycles/query against the 215 target\n",
+		       s2.c[TW_CTR_HITS] - s1.c[TW_CTR_HITS],
+		       s2.c[TW_CTR_MISSES] - s1.c[TW_CTR_MISSES], f->cpq);
+	printf("RESULT mode=%s lcores=%u burst=%u queries=%" PRIu64
+	       " ok=%" PRIu64 " wrong=%" PRIu64 " missing=%" PRIu64
+	       " tc=%" PRIu64 " hits=%" PRIu64
+	       " cycles_per_query=%.1f raw_cycles_per_query=%.1f "
+	       "worker_cycles_per_query=%.1f median_cycles=%.1f "
+	       "qps_per_lcore=%.0f cpu_share=%.2f\n",
+	       mode, h->o.lcores, h->o.burst, f->sent, f->ok, f->wrong,
+	       f->missing, f->tc, s2.c[TW_CTR_HITS] - s1.c[TW_CTR_HITS], f->cpq,
+	       f->raw, f->worker, f->median,
+	       f->cpq > 0 ? (double)rte_get_tsc_hz() / f->cpq : 0,
+	       f->cpu_share);
+}
+
 static int
 run(struct harness *h)
 {
@@ -1442,35 +1494,39 @@ run(struct harness *h)
 		       ossl > 0 ? vps / ossl : 0, ossl > 0 ? vps_val / ossl : 0,
 		       f.cpu_share);
 	} else {
-		total = h->o.queries ? h->o.queries : UINT64_MAX;
-		take(h, &s1);
-		h->n_samp = 0;
-		h->rec = true;
-		secs = run_phase(h, 0, n_meas, total, h->o.seconds);
-		h->rec = false;
-		settle(h, 0.05);
-		count_missing(h);
-		take(h, &s2);
-		figures(h, &s1, &s2, secs, true, &f);
-		print_fig(h, mode_str[h->o.mode], &f);
-		if (h->o.mode == MODE_HIT)
-			printf("trustwire: hits %" PRIu64 ", misses %" PRIu64
-			       "; %.1f cycles/query against the 215 target\n",
-			       s2.c[TW_CTR_HITS] - s1.c[TW_CTR_HITS],
-			       s2.c[TW_CTR_MISSES] - s1.c[TW_CTR_MISSES],
-			       f.cpq);
-		printf("RESULT mode=%s lcores=%u burst=%u queries=%" PRIu64
-		       " ok=%" PRIu64 " wrong=%" PRIu64 " missing=%" PRIu64
-		       " tc=%" PRIu64 " hits=%" PRIu64
-		       " cycles_per_query=%.1f raw_cycles_per_query=%.1f "
-		       "worker_cycles_per_query=%.1f median_cycles=%.1f "
-		       "qps_per_lcore=%.0f cpu_share=%.2f\n",
-		       mode_str[h->o.mode], h->o.lcores, h->o.burst, f.sent,
-		       f.ok, f.wrong, f.missing, f.tc,
-		       s2.c[TW_CTR_HITS] - s1.c[TW_CTR_HITS], f.cpq, f.raw,
-		       f.worker, f.median,
-		       f.cpq > 0 ? (double)rte_get_tsc_hz() / f.cpq : 0,
-		       f.cpu_share);
+		struct fig ff;
+
+		measure(h, n_meas, &f);
+		/* The floor in the same process, right after: the bounce
+		 * worker on the same ports, queries and timing. */
+		if (h->o.mode == MODE_HIT && h->o.floor_seconds > 0) {
+			if (h->o.lcores == 2) {
+				tw_app_stop(h->app);
+				rte_eal_wait_lcore(h->tw_lcore_id);
+				__atomic_store_n(&h->app->quit, 0,
+						 __ATOMIC_RELAXED);
+				rte_eal_remote_launch(bounce_main, h->lc,
+						      h->tw_lcore_id);
+			}
+			h->bounce = true;
+			measure(h, n_meas, &ff);
+			printf("hit path: %.1f cycles/query, floor %.1f: %.1f "
+			       "cycles/query of DNS work; %.2fx the 215 "
+			       "target\n",
+			       f.cpq, ff.cpq, f.cpq - ff.cpq, f.cpq / 215);
+			printf("RESULT mode=hit_vs_floor lcores=%u "
+			       "cycles_per_query=%.1f floor_cycles=%.1f "
+			       "dns_cycles=%.1f qps_per_lcore=%.0f "
+			       "floor_qps_per_lcore=%.0f target_ratio=%.2f "
+			       "ok=%" PRIu64 " wrong=%" PRIu64
+			       " missing=%" PRIu64 "\n",
+			       h->o.lcores, f.cpq, ff.cpq, f.cpq - ff.cpq,
+			       f.cpq > 0 ? (double)rte_get_tsc_hz() / f.cpq : 0,
+			       ff.cpq > 0 ? (double)rte_get_tsc_hz() / ff.cpq
+					  : 0,
+			       f.cpq / 215, f.ok + ff.ok, f.wrong + ff.wrong,
+			       f.missing + ff.missing);
+		}
 	}
 	if (h->o.lcores == 2) {
 		tw_app_stop(h->app);

@@ -32,7 +32,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 lcores=0
-common=(--names 300 --seconds 2 --cache-entries 16384 --templates 4096)
+common=(--names 300 --seconds 2 --floor-seconds 1 --cache-entries 16384 --templates 4096)
 case "$case_" in
 bounce) args=(--mode bounce "${common[@]}") ;;
 hit) args=(--mode hit --flood-pct 2 "${common[@]}") ;;
