@@ -115,10 +115,10 @@ test_frames(void **state)
 		memcpy(f, q->frame, q->len);
 		gen_set_id(q, f, (uint16_t)(i * 7919));
 		assert_int_equal(tw_pkt_parse(f, q->len, &p, 0), 0);
-		assert_int_equal(gen_answer_id(f, q->len), (uint16_t)(i * 7919));
-		assert_int_equal(tw_dns_parse(&m, f + p.payload_off,
-					      p.payload_len),
-				 0);
+		assert_int_equal(gen_answer_id(f, q->len),
+				 (uint16_t)(i * 7919));
+		assert_int_equal(
+			tw_dns_parse(&m, f + p.payload_off, p.payload_len), 0);
 		assert_true(tw_dns_qkey_parse(f + p.payload_off, p.payload_len,
 					      1, &k) > 0);
 		assert_int_equal(m.q.qtype, q->qtype);
@@ -169,9 +169,8 @@ test_unique(void **state)
 	(void)state;
 	assert_non_null(u);
 	m.unique = true;
-	assert_int_equal(gen_build(&m, &net, "bench.", name_fn, zone, u,
-				   N_NAMES),
-			 0);
+	assert_int_equal(
+		gen_build(&m, &net, "bench.", name_fn, zone, u, N_NAMES), 0);
 	for (i = 0; i < N_NAMES; i++) {
 		assert_int_equal(u[i].name, i);
 		assert_int_equal(u[i].kind, GEN_POS);
@@ -179,9 +178,9 @@ test_unique(void **state)
 			    u[i].qtype == TW_DNS_T_AAAA);
 	}
 	/* More unique queries than names: refused. */
-	assert_int_equal(gen_build(&m, &net, "bench.", name_fn, zone, u,
-				   N_NAMES + 1),
-			 -EINVAL);
+	assert_int_equal(
+		gen_build(&m, &net, "bench.", name_fn, zone, u, N_NAMES + 1),
+		-EINVAL);
 	free(u);
 }
 
@@ -233,11 +232,11 @@ fix_cksum(uint8_t *f, size_t len)
 					: 14 + 40;
 	tw_put16(f + l4 + 6, 0);
 	if (tw_get16(f + 12) == 0x0800)
-		tw_put16(f + l4 + 6, tw_udp_cksum_v4(f + l4, len - l4, f + 26,
-						     f + 30));
+		tw_put16(f + l4 + 6,
+			 tw_udp_cksum_v4(f + l4, len - l4, f + 26, f + 30));
 	else
-		tw_put16(f + l4 + 6, tw_udp_cksum_v6(f + l4, len - l4, f + 22,
-						     f + 38));
+		tw_put16(f + l4 + 6,
+			 tw_udp_cksum_v6(f + l4, len - l4, f + 22, f + 38));
 	assert_int_equal(tw_pkt_parse(f, len, &p, 0), 0);
 }
 
@@ -274,8 +273,8 @@ test_check(void **state)
 		assert_int_equal(check(q, id, g, len), GEN_R_WRONG);
 		/* SERVFAIL. */
 		memcpy(g, f, len);
-		g[p.payload_off + 3] = (uint8_t)((g[p.payload_off + 3] & 0xf0) |
-						 2);
+		g[p.payload_off + 3] =
+			(uint8_t)((g[p.payload_off + 3] & 0xf0) | 2);
 		fix_cksum(g, len);
 		assert_int_equal(check(q, id, g, len), GEN_R_WRONG);
 		/* The client's letter case not kept (RFC 4343). */
