@@ -999,7 +999,7 @@ tw_gen_zone_answer(const struct tw_gen_zone *z, const uint8_t *q, size_t qlen,
 	flags = tw_get16(q + 2) &
 		(TW_DNS_F_OPCODE_MASK | TW_DNS_F_RD | TW_DNS_F_CD);
 	flags |= TW_DNS_F_QR | TW_DNS_F_RA | rcode | (r.over ? TW_DNS_F_TC : 0);
-	memcpy(out, q, 2); /* ID */
+	memmove(out, q, 2); /* ID (out may be q) */
 	tw_put16(out + 2, flags);
 	tw_put16(out + 4, 1);
 	tw_put16(out + 6, r.count[TW_DNS_SEC_AN]);
