@@ -812,7 +812,7 @@ run_phase(struct harness *h, size_t begin, size_t end, uint64_t total,
 {
 	uint64_t hz = rte_get_tsc_hz(), t0 = rte_rdtsc(), now, last = t0;
 	uint64_t deadline = t0 + (uint64_t)(seconds * (double)hz), drain_end;
-	uint64_t sent0 = h->c.sent, answered0 = h->c.ok + h->c.wrong;
+	uint64_t sent0 = h->c.sent;
 	size_t next = begin;
 	bool sending = true;
 
@@ -842,7 +842,6 @@ run_phase(struct harness *h, size_t begin, size_t end, uint64_t total,
 		if (!sending && (outstanding(h) == 0 || now >= drain_end))
 			break;
 	}
-	(void)answered0;
 	return (double)(last - t0) / (double)hz;
 }
 
