@@ -169,7 +169,7 @@ usage(FILE *f)
 		"                        ECDSAP256SHA256, ED25519 (13)\n"
 		"  --do-pct P            EDNS DO=1 share (30)\n"
 		"  --cookie-pct P        EDNS client cookie share (10)\n"
-		"  --flood-pct P         random-subdomain names, NXDOMAIN (0)\n"
+		"  --flood-pct P         random-subdomain names, NXDOMAIN (hit, 0)\n"
 		"  --other-pct P         QTYPE TXT, NODATA (10; miss: 0)\n"
 		"  --v6-pct P            over IPv6 (20)\n"
 		"  --case-pct P          mixed-case QNAME, 0x20 (25)\n"
@@ -1338,7 +1338,9 @@ run(struct harness *h)
 
 	/* Everything generated before any timing. */
 	n_meas = h->o.mode == MODE_MISS ? h->o.names : h->o.templates;
-	h->tq = aligned_alloc(64, sizeof(*h->tq) * n_meas * 2);
+	/* aligned_alloc() wants a multiple of the alignment (C11 7.22.3.1). */
+	h->tq = aligned_alloc(64,
+			      (sizeof(*h->tq) * n_meas * 2 + 63) & ~(size_t)63);
 	if (h->tq == NULL) {
 		ERR("out of memory for %zu query frames", n_meas);
 		return EXIT_RUNTIME;
