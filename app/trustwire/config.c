@@ -102,9 +102,30 @@ tw_config_defaults(struct tw_config *c)
 	c->exception.addresses = true;
 	c->log.bogus_rate = 10;
 	c->log.bogus_burst = 20;
+	c->crypto.path = TW_CFG_CRYPTO_AUTO;
 }
 
 /* ---- Value parsers (shared by file and command line) ------------------- */
+
+static const char *const crypto_path_str[] = {
+	[TW_CFG_CRYPTO_AUTO] = "auto",
+	[TW_CFG_CRYPTO_OPENSSL] = "openssl",
+	[TW_CFG_CRYPTO_IPSEC_MB] = "ipsec_mb",
+};
+
+static int
+parse_crypto_path(const char *s, enum tw_cfg_crypto_path *out)
+{
+	unsigned i;
+
+	for (i = 0; i < sizeof(crypto_path_str) / sizeof(crypto_path_str[0]);
+	     i++)
+		if (strcmp(s, crypto_path_str[i]) == 0) {
+			*out = (enum tw_cfg_crypto_path)i;
+			return 0;
+		}
+	return -EINVAL;
+}
 
 static int
 parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
@@ -794,6 +815,21 @@ ld_exc_type(struct ld *x, const char *path, yaml_node_t *v,
 }
 
 static int
+ld_crypto_path(struct ld *x, const char *path, yaml_node_t *v,
+	       const struct key_def *d)
+{
+	const char *s = ld_scalar(x, path, v);
+
+	(void)d;
+	if (s == NULL)
+		return -EINVAL;
+	if (parse_crypto_path(s, &x->c->crypto.path) != 0)
+		return ld_fail(x, v, "use auto, openssl or ipsec_mb",
+			       "'%s': unknown crypto path '%s'", path, s);
+	return 0;
+}
+
+static int
 ld_exc_addresses(struct ld *x, const char *path, yaml_node_t *v,
 		 const struct key_def *d)
 {
@@ -978,6 +1014,11 @@ static const struct key_def exception_keys[] = {
 	{ .name = NULL },
 };
 
+static const struct key_def crypto_keys[] = {
+	{ .name = "path", .fn = ld_crypto_path },
+	{ .name = NULL },
+};
+
 static const struct key_def log_keys[] = {
 	CFG_U32("bogus_rate", log.bogus_rate, 0, 100000),
 	CFG_U32("bogus_burst", log.bogus_burst, 1, 100000),
@@ -999,6 +1040,7 @@ static const struct key_def top_keys[] = {
 	{ .name = "io", .fn = ld_map, .sub = io_keys },
 	{ .name = "idle", .fn = ld_map, .sub = idle_keys },
 	{ .name = "exception", .fn = ld_map, .sub = exception_keys },
+	{ .name = "crypto", .fn = ld_map, .sub = crypto_keys },
 	{ .name = "log", .fn = ld_map, .sub = log_keys },
 	{ .name = NULL },
 };
@@ -1294,6 +1336,7 @@ enum {
 	OPT_VALIDATORS,
 	OPT_CACHE_ENTRIES,
 	OPT_EXCEPTION,
+	OPT_CRYPTO_PATH,
 	OPT_DURATION,
 	OPT_CHECK,
 };
@@ -1311,6 +1354,7 @@ static const struct option long_opts[] = {
 	{ "validators", required_argument, NULL, OPT_VALIDATORS },
 	{ "cache-entries", required_argument, NULL, OPT_CACHE_ENTRIES },
 	{ "exception", required_argument, NULL, OPT_EXCEPTION },
+	{ "crypto-path", required_argument, NULL, OPT_CRYPTO_PATH },
 	{ "duration", required_argument, NULL, OPT_DURATION },
 	{ "check", no_argument, NULL, OPT_CHECK },
 	{ NULL, 0, NULL, 0 },
@@ -1350,6 +1394,11 @@ tw_config_usage(FILE *f, const char *prog)
 		"                          also serves DNS over TCP/53 and\n"
 		"                          follows truncated upstream answers\n"
 		"                          over TCP\n"
+		"      --crypto-path auto|openssl|ipsec_mb  how validators\n"
+		"                          hash signed data: IPsec-MB\n"
+		"                          multi-buffer batches when usable\n"
+		"                          (auto, default), OpenSSL only, or\n"
+		"                          IPsec-MB required\n"
 		"      --duration SECONDS  stop after SECONDS (tests)\n"
 		"      --check             check the configuration, print it\n"
 		"                          as YAML and exit (no EAL start)\n"
@@ -1493,6 +1542,12 @@ apply_opt(struct tw_config *c, const struct opt_val *o, bool *seen,
 			return err_set(err, NULL, 0,
 				       "use none, tap or tap:IFNAME",
 				       "--exception '%s' is not valid", a);
+		return 0;
+	case OPT_CRYPTO_PATH:
+		if (parse_crypto_path(a, &c->crypto.path) != 0)
+			return err_set(err, NULL, 0,
+				       "use auto, openssl or ipsec_mb",
+				       "--crypto-path '%s' is not valid", a);
 		return 0;
 	case OPT_DURATION:
 		if (parse_u32(a, 1, 1u << 30, &c->duration_s) != 0)
@@ -1681,6 +1736,7 @@ tw_config_print(const struct tw_config *c, FILE *f)
 	fprintf(f, "exception:\n  type: %s\n  name: %s\n  addresses: %s\n",
 		c->exception.type == TW_CFG_EXC_TAP ? "tap" : "none",
 		c->exception.name, c->exception.addresses ? "true" : "false");
+	fprintf(f, "crypto:\n  path: %s\n", crypto_path_str[c->crypto.path]);
 	fprintf(f, "log:\n  bogus_rate: %u\n  bogus_burst: %u\n",
 		c->log.bogus_rate, c->log.bogus_burst);
 }

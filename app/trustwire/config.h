@@ -83,6 +83,13 @@ struct tw_cfg_lcores {
 	tw_cfg_line line;
 };
 
+/** How validators hash signed data (lib/crypto's enum tw_crypto_path). */
+enum tw_cfg_crypto_path {
+	TW_CFG_CRYPTO_AUTO = 0,	    /**< IPsec-MB batches when usable */
+	TW_CFG_CRYPTO_OPENSSL = 1,  /**< OpenSSL only, one at a time */
+	TW_CFG_CRYPTO_IPSEC_MB = 2, /**< IPsec-MB or the validator fails */
+};
+
 enum tw_cfg_exception {
 	TW_CFG_EXC_NONE = 0, /**< drop what the fast path does not handle */
 	TW_CFG_EXC_TAP = 1,  /**< net_tap interface to the kernel */
@@ -149,6 +156,10 @@ struct tw_config {
 		/** Give the kernel side the listen addresses (ARP/ND/...). */
 		bool addresses;
 	} exception;
+
+	struct {
+		enum tw_cfg_crypto_path path; /**< crypto.path */
+	} crypto;
 
 	struct {
 		uint32_t bogus_rate;  /**< log lines per second, per lcore */

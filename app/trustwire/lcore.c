@@ -65,12 +65,64 @@ control_tick(struct tw_lcore *lc, uint64_t now)
 		tw_app_stop(app);
 }
 
+/* One turn of the loop: polls, drain timer, cycle counters. */
+static inline unsigned
+lcore_turn(struct tw_lcore *lc)
+{
+	/*
+	 * Busy time (doc/performance.md): the TSC cycles of the turns that
+	 * moved something, split by role. Cycles per query is
+	 * worker_cycles / queries, independent of idle polling.
+	 */
+	uint64_t t0 = rte_rdtsc(), t1, now;
+	unsigned wwork = 0, vwork = 0, work;
+
+	if (lc->roles & TW_ROLE_WORKER)
+		wwork = tw_worker_poll(lc);
+	now = rte_rdtsc();
+	if (lc->roles & TW_ROLE_VALIDATOR)
+		vwork = tw_validator_poll(lc, now);
+	work = wwork + vwork;
+	tw_stat_inc(&lc->stats, TW_CTR_POLLS);
+
+	/* TX drain timer (~100 us): bounded latency at low rates. */
+	if (now - lc->prev_drain_tsc >= lc->drain_tsc) {
+		flush_all(lc);
+		lc->prev_drain_tsc = now;
+		if (lc->roles & TW_ROLE_MAIN)
+			control_tick(lc, now);
+	}
+	if (work != 0) {
+		t1 = rte_rdtsc();
+		tw_stat_add(&lc->stats, TW_CTR_BUSY_CYCLES, t1 - t0);
+		if (wwork != 0)
+			tw_stat_add(&lc->stats, TW_CTR_WORKER_CYCLES, now - t0);
+		if (vwork != 0)
+			tw_stat_add(&lc->stats, TW_CTR_VALIDATOR_CYCLES,
+				    t1 - now);
+	}
+	return work;
+}
+
+unsigned
+tw_lcore_turn(struct tw_lcore *lc)
+{
+	return lcore_turn(lc);
+}
+
+void
+tw_lcore_flush(struct tw_lcore *lc)
+{
+	if (lc->roles & TW_ROLE_WORKER)
+		tw_worker_flush_stages(lc);
+	flush_all(lc);
+}
+
 int
 tw_lcore_main(void *arg)
 {
 	struct tw_lcore *lc = arg;
 	struct tw_app *app = lc->app;
-	uint64_t now;
 	unsigned work;
 	uint32_t us;
 
@@ -82,40 +134,7 @@ tw_lcore_main(void *arg)
 	lc->prev_drain_tsc = rte_rdtsc();
 
 	while (!should_quit(app)) {
-		/*
-		 * Busy time (doc/performance.md): the TSC cycles of the turns
-		 * that moved something, split by role. Cycles per query is
-		 * worker_cycles / queries, independent of idle polling.
-		 */
-		uint64_t t0 = rte_rdtsc(), t1;
-		unsigned wwork = 0, vwork = 0;
-
-		if (lc->roles & TW_ROLE_WORKER)
-			wwork = tw_worker_poll(lc);
-		now = rte_rdtsc();
-		if (lc->roles & TW_ROLE_VALIDATOR)
-			vwork = tw_validator_poll(lc, now);
-		work = wwork + vwork;
-		tw_stat_inc(&lc->stats, TW_CTR_POLLS);
-
-		/* TX drain timer (~100 us): bounded latency at low rates. */
-		if (now - lc->prev_drain_tsc >= lc->drain_tsc) {
-			flush_all(lc);
-			lc->prev_drain_tsc = now;
-			if (lc->roles & TW_ROLE_MAIN)
-				control_tick(lc, now);
-		}
-		if (work != 0) {
-			t1 = rte_rdtsc();
-			tw_stat_add(&lc->stats, TW_CTR_BUSY_CYCLES, t1 - t0);
-			if (wwork != 0)
-				tw_stat_add(&lc->stats, TW_CTR_WORKER_CYCLES,
-					    now - t0);
-			if (vwork != 0)
-				tw_stat_add(&lc->stats, TW_CTR_VALIDATOR_CYCLES,
-					    t1 - now);
-		}
-
+		work = lcore_turn(lc);
 		us = tw_idle_step(&lc->idle, work);
 		if (us == 0) {
 			if (work == 0)
@@ -134,8 +153,6 @@ tw_lcore_main(void *arg)
 		if (lc->roles & TW_ROLE_MAIN)
 			control_tick(lc, rte_rdtsc());
 	}
-	if (lc->roles & TW_ROLE_WORKER)
-		tw_worker_flush_stages(lc);
-	flush_all(lc);
+	tw_lcore_flush(lc);
 	return 0;
 }

@@ -156,8 +156,46 @@ struct tw_app {
 	volatile int quit; /**< read relaxed by every lcore */
 };
 
+/* app.c: the data plane's life, after rte_eal_init(). */
+#define TW_EXIT_RUNTIME 1 /**< EAL, ports, memory */
+#define TW_EXIT_CONFIG	2 /**< configuration or usage */
+
+/**
+ * Build the data plane of @p cfg (kept, must outlive @p app): lcore roles
+ * from the EAL lcores, ports (probed, configured, started), the mbuf pool,
+ * the validator rings, the cache and next hops, every lcore's state, the
+ * validators (trust anchors), telemetry, the exception path. Errors are
+ * printed (one line with the fix).
+ *
+ * @param app  zeroed (large: static or heap, not the stack).
+ * @return 0, TW_EXIT_CONFIG or TW_EXIT_RUNTIME. Call tw_app_fini()
+ *   either way.
+ */
+int tw_app_init(struct tw_app *app, const struct tw_config *cfg);
+
+/**
+ * Start the TCP service, print the start-up lines, run every lcore's
+ * loop (tw_lcore_main()) until a signal, --duration or tw_app_stop(),
+ * then print the final statistics.
+ * @return 0 or TW_EXIT_RUNTIME.
+ */
+int tw_app_run(struct tw_app *app);
+
+/** Stop and free what tw_app_init() built (also after it failed). */
+void tw_app_fini(struct tw_app *app);
+
 /* lcore.c: the unified poll loop (lcore_function_t). */
 int tw_lcore_main(void *arg);
+/**
+ * One turn of tw_lcore_main()'s loop without its idle back-off: the
+ * roles' polls, the TX drain timer (and the main role's stop checks),
+ * the busy/worker/validator cycle counters. For harnesses that drive
+ * an lcore themselves (app/tw-gen).
+ * @return the work done (packets and events; 0: idle).
+ */
+unsigned tw_lcore_turn(struct tw_lcore *lc);
+/** Push staged ring entries and flush every TX buffer of @p lc. */
+void tw_lcore_flush(struct tw_lcore *lc);
 /** Ask every lcore to stop (signal-safe: one relaxed store). */
 void tw_app_stop(struct tw_app *app);
 /** Stop requested by a signal (set by the handler in main.c). */

@@ -1687,6 +1687,11 @@ tw_validator_init(struct tw_lcore *lc)
 	dc.nsec3_iter_insecure = cfg->limits.nsec3_max_iterations;
 	if (dc.nsec3_iter_bogus < dc.nsec3_iter_insecure)
 		dc.nsec3_iter_bogus = dc.nsec3_iter_insecure;
+	dc.crypto.path = cfg->crypto.path == TW_CFG_CRYPTO_OPENSSL
+				 ? TW_CRYPTO_PATH_SCALAR
+			 : cfg->crypto.path == TW_CFG_CRYPTO_IPSEC_MB
+				 ? TW_CRYPTO_PATH_MB
+				 : TW_CRYPTO_PATH_AUTO;
 	dc.limits.sigs_per_validation = (uint16_t)cfg->limits.max_validations;
 	if (dc.limits.sigs_per_rrset > dc.limits.sigs_per_validation)
 		dc.limits.sigs_per_rrset = dc.limits.sigs_per_validation;

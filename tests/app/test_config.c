@@ -219,7 +219,8 @@ test_errors_syntax(void **state)
 		"- a\n- b\n",
 		"t.yaml:1: '' must be a mapping of keys (ports, listen, "
 		"gateway, upstreams, trust_anchor, negative_trust_anchors, "
-		"lcores, cache, limits, io, idle, exception, log), not a "
+		"lcores, cache, limits, io, idle, exception, crypto, log), "
+		"not a "
 		"list (fix: indent 'key: value' lines below it)");
 }
 
@@ -231,7 +232,7 @@ test_errors_keys(void **state)
 		     "t.yaml:3: unknown key 'upstream' (fix: use one of: "
 		     "ports, listen, gateway, upstreams, trust_anchor, "
 		     "negative_trust_anchors, lcores, cache, limits, io, idle, "
-		     "exception, log)");
+		     "exception, crypto, log)");
 	expect_error("cache:\n  entries: 5000\n  size: 10\n",
 		     "t.yaml:3: unknown key 'size' in 'cache' (fix: use one "
 		     "of: entries, max_ttl, min_ttl, bogus_ttl)");
@@ -879,6 +880,52 @@ test_print_roundtrip(void **state)
 	free(d);
 }
 
+/* crypto.path / --crypto-path: lib/crypto's hashing path for validators. */
+static void
+test_crypto_path(void **state)
+{
+	struct tw_config *c = new_cfg(), *d = new_cfg();
+	struct tw_config_err err;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	char *a1[] = { "tw", "--crypto-path", "openssl", NULL };
+	char *a2[] = { "tw", "--crypto-path", "fast", NULL };
+
+	(void)state;
+	assert_int_equal(c->crypto.path, TW_CFG_CRYPTO_AUTO);
+	assert_int_equal(load(c, "crypto:\n  path: ipsec_mb\n", &err), 0);
+	assert_int_equal(c->crypto.path, TW_CFG_CRYPTO_IPSEC_MB);
+	assert_int_equal(load(c, "crypto: { path: openssl }\n", &err), 0);
+	assert_int_equal(c->crypto.path, TW_CFG_CRYPTO_OPENSSL);
+	assert_int_equal(load(c, "crypto: { path: auto }\n", &err), 0);
+	assert_int_equal(c->crypto.path, TW_CFG_CRYPTO_AUTO);
+	expect_error("crypto:\n  path: fast\n",
+		     "t.yaml:2: 'crypto.path': unknown crypto path 'fast' "
+		     "(fix: use auto, openssl or ipsec_mb)");
+	expect_error("crypto:\n  batch: 8\n",
+		     "t.yaml:2: unknown key 'batch' in 'crypto' (fix: use one "
+		     "of: path)");
+
+	assert_int_equal(tw_config_parse_args(c, 3, a1, &err), 0);
+	assert_int_equal(c->crypto.path, TW_CFG_CRYPTO_OPENSSL);
+	expect_cli_error(3, a2, -EINVAL,
+			 "command line: --crypto-path 'fast' is not valid "
+			 "(fix: use auto, openssl or ipsec_mb)");
+
+	/* Printed and loaded again. */
+	f = open_memstream(&buf, &len);
+	tw_config_print(c, f);
+	fclose(f);
+	assert_non_null(strstr(buf, "crypto:\n  path: openssl\n"));
+	assert_int_equal(tw_config_load_string(d, "printed", buf, len, &err),
+			 0);
+	assert_int_equal(d->crypto.path, TW_CFG_CRYPTO_OPENSSL);
+	free(buf);
+	free(c);
+	free(d);
+}
+
 int
 main(void)
 {
@@ -898,6 +945,7 @@ main(void)
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_help_keys),
 		cmocka_unit_test(test_print_roundtrip),
+		cmocka_unit_test(test_crypto_path),
 	};
 
 	return cmocka_run_group_tests_name("app/config", tests, NULL, NULL);
