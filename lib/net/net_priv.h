@@ -110,6 +110,10 @@ net_ipv4_parse(const uint8_t *p, size_t len, struct tw_ipv4_info *ip,
 	return 0;
 }
 
+/* A flag of tw_pkt_udp_reply() for the tests: take the general path
+ * (net_reply_l3(), checksum updated), not the common shape's. */
+#define TW_NET_F_REPLY_GENERAL 0x8000u
+
 /* tw_pkt_parse() without its fast path for the common shape (the
  * reference the fast path is tested against). */
 int net_pkt_parse_general(const uint8_t *restrict f, size_t len,

@@ -287,6 +287,9 @@ mk_query(uint8_t *f, const struct qspec *q, uint32_t *st)
 	return u + ulen;
 }
 
+static void assert_pkt_same(const uint8_t *f, const struct tw_pkt *a,
+			    const struct tw_pkt *b);
+
 /* Check a response frame against the query it was made from. */
 static void
 check_response(const uint8_t *q, const struct tw_pkt *qp, const uint8_t *r,
@@ -485,7 +488,9 @@ test_reply_errors(void **state)
 static void
 test_reply_random(void **state)
 {
-	uint8_t q[1600], f[3200], ans[1500];
+	uint8_t q[1600], f[3200], g[3200], ans[1500];
+	struct tw_pkt gp;
+	uint8_t ttl;
 	uint32_t st = 2024;
 	(void)state;
 	for (int i = 0; i < 20000; i++) {
@@ -510,8 +515,18 @@ test_reply_random(void **state)
 		assert_int_equal(tw_pkt_parse(f, n, &rp, 0), 0);
 		rnd_fill(&st, ans, alen);
 		memcpy(f + qp.payload_off, ans, alen);
-		r = tw_pkt_udp_reply(f, sizeof(f), &rp, alen, 0, 0);
-		check_response(q, &qp, f, r, &rp, ans, alen, 0);
+		memcpy(g, f, n + alen);
+		gp = rp;
+		ttl = rnd(&st) % 4 == 0 ? (uint8_t)rnd(&st) : 0;
+		r = tw_pkt_udp_reply(f, sizeof(f), &rp, alen, ttl, 0);
+		if (ttl == 0)
+			check_response(q, &qp, f, r, &rp, ans, alen, 0);
+		/* The common shape's path writes what the general one does. */
+		assert_int_equal(tw_pkt_udp_reply(g, sizeof(g), &gp, alen, ttl,
+						  TW_NET_F_REPLY_GENERAL),
+				 r);
+		assert_memory_equal(f, g, (size_t)r);
+		assert_pkt_same(f, &rp, &gp);
 	}
 }
 
