@@ -4,6 +4,7 @@
  * does the header checks (lengths, versions, fragments, checksums); here
  * we decide whose the frame is.
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include "classify.h"
@@ -15,6 +16,40 @@ done(struct tw_cls *c, enum tw_pkt_class k)
 	return k;
 }
 
+/* Fixed-size compares as word loads (no library call per packet). */
+static inline bool
+eq4(const uint8_t *a, const uint8_t *b)
+{
+	uint32_t x, y;
+
+	memcpy(&x, a, 4);
+	memcpy(&y, b, 4);
+	return x == y;
+}
+
+static inline bool
+eq16(const uint8_t *a, const uint8_t *b)
+{
+	uint64_t x[2], y[2];
+
+	memcpy(x, a, 16);
+	memcpy(y, b, 16);
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
+}
+
+static inline bool
+eq_mac(const uint8_t *a, const uint8_t *b)
+{
+	uint32_t x, y;
+	uint16_t v, w;
+
+	memcpy(&x, a, 4);
+	memcpy(&y, b, 4);
+	memcpy(&v, a + 4, 2);
+	memcpy(&w, b + 4, 2);
+	return x == y && v == w;
+}
+
 static int
 find_addr(const struct tw_classify_ctx *cx, uint8_t ver, const uint8_t *a)
 {
@@ -22,11 +57,11 @@ find_addr(const struct tw_classify_ctx *cx, uint8_t ver, const uint8_t *a)
 
 	if (ver == 4) {
 		for (i = 0; i < cx->n_v4; i++)
-			if (memcmp(cx->v4[i], a, 4) == 0)
+			if (eq4(cx->v4[i], a))
 				return i;
 	} else {
 		for (i = 0; i < cx->n_v6; i++)
-			if (memcmp(cx->v6[i], a, 16) == 0)
+			if (eq16(cx->v6[i], a))
 				return i;
 	}
 	return -1;
@@ -36,12 +71,12 @@ static int
 find_upstream(const struct tw_classify_ctx *cx, uint8_t ver, const uint8_t *a,
 	      uint16_t port)
 {
-	size_t alen = ver == 4 ? 4 : 16;
 	int i;
 
 	for (i = 0; i < cx->n_up; i++)
 		if (cx->up[i].family == ver && cx->up[i].port == port &&
-		    memcmp(cx->up[i].addr, a, alen) == 0)
+		    (ver == 4 ? eq4(cx->up[i].addr, a)
+			      : eq16(cx->up[i].addr, a)))
 			return i;
 	return -1;
 }
@@ -72,7 +107,7 @@ tw_classify(const struct tw_classify_ctx *cx, const uint8_t *frame, size_t len,
 	c->up_idx = 0;
 	/* Unicast to another MAC: not ours (promiscuous/af_packet ports). */
 	if (len >= TW_ETH_ALEN && (frame[0] & 1) == 0 &&
-	    memcmp(frame, cx->mac, TW_ETH_ALEN) != 0) {
+	    !eq_mac(frame, cx->mac)) {
 		memset(p, 0, sizeof(*p));
 		c->rc = 0;
 		return done(c, TW_PKT_NOT_OURS);

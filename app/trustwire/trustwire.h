@@ -57,7 +57,7 @@ struct tw_rxq_ref {
 /** A DNS query of an RX burst waiting for its cache lookup. */
 struct tw_hitq {
 	struct rte_mbuf *m;
-	struct tw_pkt pkt;
+	struct tw_cls c; /**< classified in place (no copy per query) */
 	struct tw_query_info qi;
 	uint16_t port_idx;
 };

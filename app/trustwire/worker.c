@@ -74,9 +74,45 @@ worker_handle_dns_query(struct tw_lcore *lc, uint16_t port_idx,
 		return;
 	}
 	h->m = m;
-	h->pkt = *pkt;
+	/* tw_worker_poll() classifies into the next slot: nothing to copy. */
+	if (unlikely(c != &h->c))
+		h->c = *c;
 	h->port_idx = port_idx;
 	lc->n_hq++;
+}
+
+/*
+ * A hit's frame: lib/net turns the headers around (MACs, addresses,
+ * ports, lengths, IPv4 header checksum) and computes the UDP checksum,
+ * or the port's offloads do. (tw_reply_udp(), without its copy of the
+ * frame summary.)
+ */
+static void
+reply_hit(struct tw_lcore *lc, struct tw_hitq *h, size_t dns_len)
+{
+	const struct tw_port *port = &lc->app->ports[h->port_idx];
+	struct rte_mbuf *m = h->m;
+	struct tw_pkt *pkt = &h->c.pkt;
+	unsigned fl = (port->tx_ip4_cksum ? TW_NET_F_TX_IP_OFFLOAD : 0) |
+		      (port->tx_udp_cksum ? TW_NET_F_TX_L4_OFFLOAD : 0);
+	int n;
+
+	n = tw_pkt_udp_reply(rte_pktmbuf_mtod(m, uint8_t *),
+			     (size_t)m->buf_len - m->data_off, pkt, dns_len, 0,
+			     fl);
+	if (unlikely(n < 0)) {
+		/* As tw_reply_udp(): cannot happen for a classified query. */
+		rte_pktmbuf_free(m);
+		return;
+	}
+	m->data_len = (uint16_t)n;
+	m->pkt_len = (uint32_t)n;
+	m->ol_flags = 0;
+	if (fl != 0)
+		tw_port_tx_offload(port, m, (uint16_t)pkt->l3_off,
+				   (uint16_t)(pkt->l4_off - pkt->l3_off),
+				   pkt->ip_ver == 6);
+	tw_txq_send(&lc->txq[h->port_idx], m);
 }
 
 /* Answer a hit in the query's own mbuf and send it. */
@@ -85,35 +121,38 @@ answer_hit(struct tw_lcore *lc, struct tw_hitq *h, const struct tw_dns_qkey *k,
 	   const struct tw_cache_blob *b, uint32_t now)
 {
 	struct rte_mbuf *m = h->m;
-	uint8_t *dns =
-		rte_pktmbuf_mtod_offset(m, uint8_t *, h->pkt.payload_off);
-	size_t room = (size_t)m->buf_len - m->data_off - h->pkt.payload_off;
+	const struct tw_pkt *pkt = &h->c.pkt;
+	uint8_t *dns = rte_pktmbuf_mtod_offset(m, uint8_t *, pkt->payload_off);
+	size_t room = (size_t)m->buf_len - m->data_off - pkt->payload_off;
 	/* The client's size, and no IP fragments (RFC 9715 3.1): the MTU. */
 	size_t cap =
 		TW_MIN(TW_MIN(room, (size_t)h->qi.limit),
 		       (size_t)tw_port_udp_max(&lc->app->ports[h->port_idx],
-					       h->pkt.ip_ver == 6));
+					       pkt->ip_ver == 6));
 	uint8_t qn[TW_DNS_NAME_MAX];
 	int n;
 
-	/* The client's QNAME octets (RFC 4343 case), before the copy. */
+	/* The answer around the client's QNAME octets (RFC 4343 case),
+	 * which stay where they are. */
+	n = tw_cache_blob_render_inplace(b, dns, cap, h->qi.id, now);
+	if (likely(n >= 0)) {
+		tw_stat_inc(&lc->stats, TW_CTR_HITS);
+		reply_hit(lc, h, (size_t)n);
+		return;
+	}
+	/* Too big for the client: TC=1 (RFC 6891 7, RFC 1035). */
 	memcpy(qn, dns + TW_DNS_HDR_LEN, k->name_len);
-	n = tw_cache_blob_render(b, dns, cap, h->qi.id, qn, now);
-	if (unlikely(n < 0)) {
-		/* Too big for the client: TC=1 (RFC 6891 7, RFC 1035). */
-		n = tw_answer_tc(dns, cap, tw_cache_blob_msg(b),
-				 tw_cache_blob_len(b),
-				 (size_t)TW_DNS_HDR_LEN + k->len, h->qi.id, qn,
-				 k->name_len, h->qi.kflags,
-				 (uint16_t)lc->app->cfg->limits.edns_udp_size);
-		tw_stat_inc(&lc->stats, TW_CTR_TRUNCATED);
-		if (n < 0) {
-			drop(lc, m, TW_CTR_MALFORMED);
-			return;
-		}
+	n = tw_answer_tc(dns, cap, tw_cache_blob_msg(b), tw_cache_blob_len(b),
+			 (size_t)TW_DNS_HDR_LEN + k->len, h->qi.id, qn,
+			 k->name_len, h->qi.kflags,
+			 (uint16_t)lc->app->cfg->limits.edns_udp_size);
+	tw_stat_inc(&lc->stats, TW_CTR_TRUNCATED);
+	if (n < 0) {
+		drop(lc, m, TW_CTR_MALFORMED);
+		return;
 	}
 	tw_stat_inc(&lc->stats, TW_CTR_HITS);
-	tw_reply_udp(lc, h->port_idx, m, &h->pkt, (size_t)n);
+	tw_reply_udp(lc, h->port_idx, m, &h->c.pkt, (size_t)n);
 }
 
 /*
@@ -290,7 +329,8 @@ static void
 handle_one(struct tw_lcore *lc, uint16_t port_idx, struct rte_mbuf *m)
 {
 	const struct tw_app *app = lc->app;
-	struct tw_cls c;
+	/* Classified into the next hit queue slot: a query stays there. */
+	struct tw_cls *c = &lc->hq[lc->n_hq].c;
 	uint64_t f = m->ol_flags;
 	unsigned flags = 0;
 
@@ -317,15 +357,15 @@ handle_one(struct tw_lcore *lc, uint16_t port_idx, struct rte_mbuf *m)
 	}
 	switch (tw_classify(&app->cls[port_idx],
 			    rte_pktmbuf_mtod(m, const uint8_t *),
-			    rte_pktmbuf_data_len(m), flags, &c)) {
+			    rte_pktmbuf_data_len(m), flags, c)) {
 	case TW_PKT_DNS_QUERY:
-		worker_handle_dns_query(lc, port_idx, m, &c);
+		worker_handle_dns_query(lc, port_idx, m, c);
 		return;
 	case TW_PKT_UPSTREAM:
-		worker_handle_upstream_response(lc, port_idx, m, &c);
+		worker_handle_upstream_response(lc, port_idx, m, c);
 		return;
 	case TW_PKT_EXCEPTION:
-		worker_handle_exception(lc, port_idx, m, &c);
+		worker_handle_exception(lc, port_idx, m, c);
 		return;
 	case TW_PKT_SPOOFED:
 		drop(lc, m, TW_CTR_SPOOFED);

@@ -289,6 +289,32 @@ tw_cache_blob_render(const struct tw_cache_blob *b, uint8_t *dst, size_t cap,
 	return (int)len;
 }
 
+int
+tw_cache_blob_render_inplace(const struct tw_cache_blob *b, uint8_t *dst,
+			     size_t cap, uint16_t id, uint32_t now)
+{
+	const uint8_t *msg = tw_blob_msg(b);
+	uint32_t len = b->msg_len, q = 12u + b->key_len - 4u;
+
+	if (unlikely(len > cap))
+		return -ENOSPC;
+	/* Header (the client's ID), then everything after the QNAME: the
+	 * client's QNAME octets stay where they are (RFC 4343 case). */
+	memcpy(dst, msg, 12);
+	tw_put16(dst, id);
+	memcpy(dst + q, msg + q, len - q);
+	/* TTLs aged as in tw_cache_blob_render(). */
+	if (now > b->created) {
+		uint32_t age = now - b->created;
+		const uint32_t *val = tw_blob_ttl_val(b);
+		const uint16_t *off = tw_blob_ttl_off(b);
+
+		for (uint32_t i = 0; i < b->n_ttl; i++)
+			tw_put32(dst + off[i], val[i] > age ? val[i] - age : 0);
+	}
+	return (int)len;
+}
+
 uint16_t
 tw_cache_blob_len(const struct tw_cache_blob *b)
 {

@@ -358,6 +358,23 @@ int tw_cache_blob_render(const struct tw_cache_blob *b, uint8_t *dst,
 			 size_t cap, uint16_t id, const uint8_t *qname,
 			 uint32_t now);
 
+/**
+ * tw_cache_blob_render() over the client's own query: @p dst holds the
+ * query, whose QNAME (same name as the key's, any letter case) is left
+ * in place at dst + 12 instead of being saved and copied back; the rest
+ * is written as tw_cache_blob_render() writes it (ID, TTLs aged).
+ *
+ * @param b, cap, id, now
+ *   As for tw_cache_blob_render().
+ * @param dst
+ *   The client's DNS message (header and question as received).
+ * @return
+ *   The message length (> 0); -ENOSPC when it does not fit in cap
+ *   (nothing written).
+ */
+int tw_cache_blob_render_inplace(const struct tw_cache_blob *b, uint8_t *dst,
+				 size_t cap, uint16_t id, uint32_t now);
+
 /** Message length. */
 uint16_t tw_cache_blob_len(const struct tw_cache_blob *b);
 /** The stored message (TTLs as at creation, ID 0). */

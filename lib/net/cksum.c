@@ -2,10 +2,10 @@
 /*
  * Internet checksum (RFC 1071) and pseudo-header sums.
  *
- * The one's complement sum is computed 8 octets at a time in a 64-bit
- * accumulator with end-around carry, then folded to 16 bits (RFC 1071
- * 2(B), 2(C)): since 2^16 - 1 divides 2^64 - 1, the folded result is the
- * 16-bit one's complement sum. Words are loaded in host order and the
+ * The one's complement sum is computed in a 64-bit accumulator with
+ * end-around carry, 32 octets per step (one add-with-carry chain on
+ * x86-64), then folded to 16 bits (RFC 1071 2(B), 2(C)): since 2^16 - 1
+ * divides 2^64 - 1, the folded result is the 16-bit one's complement sum. Words are loaded in host order and the
  * folded result swapped once at the end (RFC 1071 2(B), byte order
  * independence).
  */
@@ -30,44 +30,111 @@ load64(const uint8_t *p)
 	return v;
 }
 
+/* 32 octets into the accumulator: one add-with-carry chain. */
+static inline uint64_t
+add32(uint64_t a, const uint8_t *p)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+	__asm__("addq 0(%[p]), %[a]\n\t"
+		"adcq 8(%[p]), %[a]\n\t"
+		"adcq 16(%[p]), %[a]\n\t"
+		"adcq 24(%[p]), %[a]\n\t"
+		"adcq $0, %[a]"
+		: [a] "+r"(a)
+		: [p] "r"(p), "m"(*(const uint8_t(*)[32])p)
+		: "cc");
+	return a;
+#else
+	a = add_carry(a, load64(p));
+	a = add_carry(a, load64(p + 8));
+	a = add_carry(a, load64(p + 16));
+	return add_carry(a, load64(p + 24));
+#endif
+}
+
+/*
+ * The last 0..7 octets as one zero-padded word, each octet at the place
+ * it has in a loaded word (no per-octet loop): an odd last octet is then
+ * the high-order octet of a zero-padded 16-bit word.
+ */
+static inline uint64_t
+tail64(const uint8_t *p, size_t len)
+{
+	uint64_t t = 0;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	unsigned o = 0;
+
+	if (len & 4) {
+		uint32_t w;
+
+		memcpy(&w, p, 4);
+		t = w;
+		o = 4;
+	}
+	if (len & 2) {
+		uint16_t w;
+
+		memcpy(&w, p + o, 2);
+		t |= (uint64_t)w << (o * 8);
+		o += 2;
+	}
+	if (len & 1)
+		t |= (uint64_t)p[o] << (o * 8);
+#else
+	memcpy(&t, p, len);
+#endif
+	return t;
+}
+
 uint32_t
 tw_cksum_partial(const void *buf, size_t len, uint32_t sum)
 {
 	const uint8_t *p = buf;
-	uint64_t a = 0, b = 0;
-	uint32_t r;
+	uint64_t a;
+	uint32_t r, h;
 
-	/* Two accumulators so consecutive adds do not wait on each other. */
-	while (len >= 32) {
-		a = add_carry(a, load64(p));
-		b = add_carry(b, load64(p + 8));
-		a = add_carry(a, load64(p + 16));
-		b = add_carry(b, load64(p + 24));
-		p += 32;
-		len -= 32;
+	/*
+	 * The running sum joins the accumulator first. Loaded words are in
+	 * host order: on a little-endian host the sum goes in byte-swapped
+	 * (each of its 16-bit halves swapped; their order does not matter).
+	 */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	a = __builtin_bswap32(sum);
+#else
+	a = sum;
+#endif
+	while (len >= 64) {
+		a = add32(a, p);
+		a = add32(a, p + 32);
+		p += 64;
+		len -= 64;
 	}
-	while (len >= 8) {
+	if (len & 32) {
+		a = add32(a, p);
+		p += 32;
+	}
+	if (len & 16) {
+		a = add_carry(a, load64(p));
+		a = add_carry(a, load64(p + 8));
+		p += 16;
+	}
+	if (len & 8) {
 		a = add_carry(a, load64(p));
 		p += 8;
-		len -= 8;
 	}
-	if (len > 0) {
-		/* The tail keeps its position in the word: an odd last octet
-		 * is the high-order octet of a zero-padded 16-bit word. */
-		uint64_t t = 0;
-		memcpy(&t, p, len);
-		b = add_carry(b, t);
-	}
-	a = add_carry(a, b);
-	a = (a & 0xffffffffu) + (a >> 32);
-	a = (a & 0xffffffffu) + (a >> 32);
-	r = tw_cksum_fold((uint32_t)a);
+	if (len & 7)
+		a = add_carry(a, tail64(p, len & 7));
+	/* 64 -> 32 -> 16 bits, end-around carry at each step (RFC 1071
+	 * 2(C)): a nonzero sum never folds to 0. */
+	h = (uint32_t)(a >> 32);
+	r = (uint32_t)a + h;
+	r += r < h;
+	r = (r & 0xffff) + (r >> 16);
+	r = (r & 0xffff) + (r >> 16);
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	r = (uint16_t)(r << 8 | r >> 8);
 #endif
-	a = (uint64_t)r + sum;
-	a = (a & 0xffff) + (a >> 16);
-	return tw_cksum_fold((uint32_t)a);
+	return r;
 }
 
 uint32_t

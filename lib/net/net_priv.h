@@ -10,23 +10,39 @@
 
 #include "tw_net.h"
 
-/* One's complement sum of a 20-octet IPv4 header: five 32-bit adds. */
+/* One's complement sum of a 20-octet IPv4 header: 8 + 8 + 4 octets in
+ * a 64-bit accumulator with end-around carry, then folded. */
 static inline uint16_t
 net_ipv4_sum20(const uint8_t *h)
 {
-	uint32_t w[5];
-	uint64_t s;
-	uint16_t r;
+	uint64_t a, b;
+	uint32_t c, r;
 
-	memcpy(w, h, sizeof(w));
-	s = (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4];
-	s = (s & 0xffffffffu) + (s >> 32);
-	s = (s & 0xffffffffu) + (s >> 32);
-	r = tw_cksum_fold((uint32_t)s);
+	memcpy(&a, h, 8);
+	memcpy(&b, h + 8, 8);
+	memcpy(&c, h + 16, 4);
+	a += b;
+	a += a < b;
+	a += c;
+	a += a < c;
+	r = (uint32_t)a + (uint32_t)(a >> 32);
+	r += r < (uint32_t)(a >> 32);
+	r = (r & 0xffff) + (r >> 16);
+	r = (r & 0xffff) + (r >> 16);
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	r = (uint16_t)(r << 8 | r >> 8);
 #endif
-	return r;
+	return (uint16_t)r;
+}
+
+/* IPv4 pseudo-header sum (RFC 768) of UDP: the source and destination
+ * addresses (8 contiguous octets), protocol and length; not folded. */
+static inline uint32_t
+net_phdr4_sum(const uint8_t *addrs, uint32_t ulen)
+{
+	return (uint32_t)tw_get16(addrs) + tw_get16(addrs + 2) +
+	       tw_get16(addrs + 4) + tw_get16(addrs + 6) + TW_IPPROTO_UDP +
+	       ulen;
 }
 
 /* IPv4 multicast (224/4) or limited broadcast: never a source address
@@ -93,6 +109,15 @@ net_ipv4_parse(const uint8_t *p, size_t len, struct tw_ipv4_info *ip,
 		return -TW_EFRAG;
 	return 0;
 }
+
+/* A flag of tw_pkt_udp_reply() for the tests: take the general path
+ * (net_reply_l3(), checksum updated), not the common shape's. */
+#define TW_NET_F_REPLY_GENERAL 0x8000u
+
+/* tw_pkt_parse() without its fast path for the common shape (the
+ * reference the fast path is tested against). */
+int net_pkt_parse_general(const uint8_t *restrict f, size_t len,
+			  struct tw_pkt *restrict pkt, unsigned flags);
 
 /* Write the MACs, tags and ethertype; returns the length or -ENOSPC /
  * -EINVAL (no hdr_len needed in @eth). */

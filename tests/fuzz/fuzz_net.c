@@ -5,6 +5,9 @@
  * reply, echo reply, Neighbour Advertisement) and parse those again with
  * every check on. Any inconsistency aborts.
  *
+ * tw_pkt_parse() (a fast path for the common shape, then the general
+ * parser) must say exactly what the general parser alone says.
+ *
  * Checksums are what a fuzzer rarely gets right, so a copy of the input
  * has its checksums fixed first: the code behind the checksum checks is
  * reached too.
@@ -15,6 +18,7 @@
 #include <string.h>
 
 #include "tw_net.h"
+#include "net_priv.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -303,6 +307,17 @@ icmp_case(uint8_t *f, size_t len, const struct tw_pkt *qp)
 	CHECK(tw_icmp_echo_reply(f, &chk, 0) == -TW_EPROTO);
 }
 
+/* The fast path agrees with the general parser, octet for octet. */
+static void
+same_as_general(const uint8_t *f, size_t len, const struct tw_pkt *p, int rc,
+		unsigned flags)
+{
+	struct tw_pkt g;
+
+	CHECK(net_pkt_parse_general(f, len, &g, flags) == rc);
+	CHECK(memcmp(p, &g, sizeof(g)) == 0);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -315,6 +330,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	rc = tw_pkt_parse(data, size, &p, 0);
 	rc2 = tw_pkt_parse(data, size, &p2, NO_CSUM);
+	same_as_general(data, size, &p, rc, 0);
+	same_as_general(data, size, &p2, rc2, NO_CSUM);
 	if (rc == 0) {
 		check_summary(data, size, &p);
 		CHECK(rc2 == 0);
@@ -344,6 +361,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct tw_pkt q;
 		fix_checksums(f, &p3);
 		rc2 = tw_pkt_parse(f, size, &q, 0);
+		same_as_general(f, size, &q, rc2, 0);
 		/* fixed checksums verify; a zero IPv6 UDP checksum is gone */
 		if (rc == 0 || rc == -TW_ECSUM)
 			CHECK(rc2 == 0);

@@ -225,6 +225,87 @@ life_of(struct tw_cache *c, uint8_t kind, uint32_t ttl, uint32_t rec_ttl,
 	return life;
 }
 
+static uint32_t
+xs32(uint32_t *st)
+{
+	*st ^= *st << 13;
+	*st ^= *st >> 17;
+	*st ^= *st << 5;
+	return *st;
+}
+
+/*
+ * tw_cache_blob_render_inplace() writes what tw_cache_blob_render() with
+ * the client's QNAME writes: names of several lengths, 0..6 records with
+ * their own TTLs, with and without OPT, random letter case, IDs, ages
+ * (none, some, past the TTLs, a clock behind the creator's).
+ */
+static void
+test_render_inplace(void **state)
+{
+	static const char *const names[] = { "www.example.com",
+					     "ww.example.com", "a.b",
+					     "xn--bcher-kva.example.org" };
+	struct tw_cache *c = new_cache(NULL);
+	uint32_t st = 12345;
+	uint8_t out[1024], dst[1024];
+
+	(void)state;
+	for (int i = 0; i < 4000; i++) {
+		struct t_key tk;
+		struct t_msg m;
+		struct tw_cache_answer a;
+		struct tw_cache_blob *b;
+		const struct tw_cache_key *k =
+			t_key(&tk, names[xs32(&st) % TW_ARRAY_SIZE(names)],
+			      (uint16_t)(1 + xs32(&st) % 30), TW_CACHE_KF_EDNS);
+		uint32_t now;
+		uint16_t id = (uint16_t)xs32(&st);
+		int n, n2;
+
+		t_msg(&m, k, xs32(&st) % 7, 0, xs32(&st), 0,
+		      (int)(xs32(&st) & 1));
+		for (unsigned r = 0; r < m.n_ttl; r++)
+			tw_put32(m.buf + m.ttl_off[r], xs32(&st) % 100000);
+		t_answer(&a, k, &m, 100000, TW_CACHE_POSITIVE);
+		assert_int_equal(tw_cache_blob_create(c, &a, 5000, &b), 0);
+		switch (xs32(&st) % 4) {
+		case 0:
+			now = 5000;
+			break;
+		case 1:
+			now = 4000;
+			break;
+		case 2:
+			now = 5000 + xs32(&st) % 200000;
+			break;
+		default:
+			now = 5000 + xs32(&st) % 1000;
+			break;
+		}
+		/* The query: header and question as a client sent them. */
+		for (size_t j = 0; j < sizeof(dst); j++)
+			dst[j] = (uint8_t)xs32(&st);
+		memcpy(dst + 12, k->data, k->len);
+		for (size_t j = 12; j < 12u + k->len - 4u; j++)
+			if (isalpha(dst[j]) && (xs32(&st) & 1))
+				dst[j] = (uint8_t)toupper(dst[j]);
+		n = tw_cache_blob_render(b, out, sizeof(out), id, dst + 12,
+					 now);
+		n2 = tw_cache_blob_render_inplace(b, dst, sizeof(dst), id, now);
+		assert_int_equal(n2, n);
+		assert_memory_equal(dst, out, (size_t)n);
+		/* No room: -ENOSPC, nothing written. */
+		memcpy(out, dst, (size_t)n);
+		assert_int_equal(tw_cache_blob_render_inplace(
+					 b, dst, (size_t)n - 1, id, now),
+				 -ENOSPC);
+		assert_memory_equal(dst, out, (size_t)n);
+		tw_cache_blob_put(b);
+	}
+	tw_cache_destroy(c);
+}
+
 static void
 test_ttl_caps(void **state)
 {
@@ -381,6 +462,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		T_TEST(test_create_validation),
 		T_TEST(test_render),
+		T_TEST(test_render_inplace),
 		T_TEST(test_ttl_caps),
 		T_TEST(test_metadata),
 		T_TEST(test_total_bytes_and_nomem),

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "tw_net.h"
+#include "net_priv.h"
 #include "net_test.h"
 #include "net_vectors.h"
 
@@ -286,6 +287,9 @@ mk_query(uint8_t *f, const struct qspec *q, uint32_t *st)
 	return u + ulen;
 }
 
+static void assert_pkt_same(const uint8_t *f, const struct tw_pkt *a,
+			    const struct tw_pkt *b);
+
 /* Check a response frame against the query it was made from. */
 static void
 check_response(const uint8_t *q, const struct tw_pkt *qp, const uint8_t *r,
@@ -484,7 +488,9 @@ test_reply_errors(void **state)
 static void
 test_reply_random(void **state)
 {
-	uint8_t q[1600], f[3200], ans[1500];
+	uint8_t q[1600], f[3200], g[3200], ans[1500];
+	struct tw_pkt gp;
+	uint8_t ttl;
 	uint32_t st = 2024;
 	(void)state;
 	for (int i = 0; i < 20000; i++) {
@@ -509,8 +515,125 @@ test_reply_random(void **state)
 		assert_int_equal(tw_pkt_parse(f, n, &rp, 0), 0);
 		rnd_fill(&st, ans, alen);
 		memcpy(f + qp.payload_off, ans, alen);
-		r = tw_pkt_udp_reply(f, sizeof(f), &rp, alen, 0, 0);
-		check_response(q, &qp, f, r, &rp, ans, alen, 0);
+		memcpy(g, f, n + alen);
+		gp = rp;
+		ttl = rnd(&st) % 4 == 0 ? (uint8_t)rnd(&st) : 0;
+		r = tw_pkt_udp_reply(f, sizeof(f), &rp, alen, ttl, 0);
+		if (ttl == 0)
+			check_response(q, &qp, f, r, &rp, ans, alen, 0);
+		/* The common shape's path writes what the general one does. */
+		assert_int_equal(tw_pkt_udp_reply(g, sizeof(g), &gp, alen, ttl,
+						  TW_NET_F_REPLY_GENERAL),
+				 r);
+		assert_memory_equal(f, g, (size_t)r);
+		assert_pkt_same(f, &rp, &gp);
+	}
+}
+
+/* Field by field (padding aside); addresses as offsets into the frame. */
+static void
+assert_pkt_same(const uint8_t *f, const struct tw_pkt *a,
+		const struct tw_pkt *b)
+{
+	assert_int_equal(a->eth.ethertype, b->eth.ethertype);
+	assert_int_equal(a->eth.hdr_len, b->eth.hdr_len);
+	assert_int_equal(a->eth.n_tags, b->eth.n_tags);
+	for (int i = 0; i < TW_ETH_MAX_TAGS; i++) {
+		assert_int_equal(a->eth.tag[i].tpid, b->eth.tag[i].tpid);
+		assert_int_equal(a->eth.tag[i].tci, b->eth.tag[i].tci);
+	}
+	assert_int_equal(a->src ? a->src - f : -1, b->src ? b->src - f : -1);
+	assert_int_equal(a->dst ? a->dst - f : -1, b->dst ? b->dst - f : -1);
+	assert_int_equal(a->l3_off, b->l3_off);
+	assert_int_equal(a->l4_off, b->l4_off);
+	assert_int_equal(a->l4_len, b->l4_len);
+	assert_int_equal(a->payload_off, b->payload_off);
+	assert_int_equal(a->payload_len, b->payload_len);
+	assert_int_equal(a->frame_len, b->frame_len);
+	assert_int_equal(a->sport, b->sport);
+	assert_int_equal(a->dport, b->dport);
+	assert_int_equal(a->ip_ver, b->ip_ver);
+	assert_int_equal(a->l4_proto, b->l4_proto);
+	assert_int_equal(a->ttl, b->ttl);
+}
+
+static void
+fast_vs_general(const uint8_t *f, size_t len)
+{
+	static const unsigned fl[] = { 0, TW_NET_F_NO_IP_CSUM,
+				       TW_NET_F_NO_L4_CSUM, NO_CSUM };
+
+	for (size_t i = 0; i < TW_ARRAY_SIZE(fl); i++) {
+		struct tw_pkt a, b;
+		uint8_t *p = dup_exact(f, len);
+
+		memset(&a, 0x5a, sizeof(a)); /* no stale field survives */
+		assert_int_equal(tw_pkt_parse(p, len, &a, fl[i]),
+				 net_pkt_parse_general(p, len, &b, fl[i]));
+		assert_pkt_same(p, &a, &b);
+		free(p);
+	}
+}
+
+/*
+ * tw_pkt_parse()'s fast path for the common shape against the general
+ * parser: every test vector, random queries of every shape, and random
+ * mutations of them (octets changed in the headers, the checksums then
+ * fixed or not, the length cut): same result, same summary.
+ */
+static void
+test_fast_path_vs_general(void **state)
+{
+	uint8_t q[1600];
+	uint32_t st = 77;
+	(void)state;
+	for (size_t i = 0; i < TW_ARRAY_SIZE(vectors); i++)
+		fast_vs_general(vectors[i].f, vectors[i].len);
+	for (int i = 0; i < 30000; i++) {
+		struct qspec s = {
+			.v6 = (int)(rnd(&st) & 1),
+			.n_tags = (uint8_t)(rnd(&st) % 4 == 0 ? rnd(&st) % 3
+							      : rnd(&st) % 2),
+			.tos = (uint8_t)rnd(&st),
+			.qlen = rnd(&st) % 300,
+		};
+		size_t n, ip, u, cut;
+		int k;
+
+		s.n_opt = (uint8_t)(rnd(&st) % 8 == 0 ? 1 + rnd(&st) % 2 : 0);
+		n = mk_query(q, &s, &st);
+		ip = 14 + 4u * s.n_tags;
+		u = ip + (s.v6 ? 40 + 8u * s.n_opt : 20 + 4u * s.n_opt);
+		if (i % 4 == 0) {
+			fast_vs_general(q, n);
+			continue;
+		}
+		/* 1-3 octets of the headers (often the length, version,
+		 * protocol, fragment and tag fields), or of the payload. */
+		for (k = (int)(rnd(&st) % 3); k >= 0; k--) {
+			size_t at = rnd(&st) % 3 == 0 ? rnd(&st) % n
+						      : rnd(&st) % (u + 8);
+			q[at] = rnd(&st) % 2 ? (uint8_t)rnd(&st)
+					     : (uint8_t)(q[at] ^
+							 1u << (rnd(&st) % 8));
+		}
+		if (rnd(&st) % 2 && !s.v6 && (q[ip] & 0x0f) * 4u >= 20 &&
+		    ip + (q[ip] & 0x0fu) * 4 <= n) {
+			tw_put16(q + ip + 10, 0);
+			tw_put16(q + ip + 10,
+				 ref_ipv4_cksum(q + ip, (q[ip] & 0x0fu) * 4));
+		}
+		if (rnd(&st) % 2 && u + 8 <= n && tw_get16(q + u + 4) >= 8 &&
+		    u + tw_get16(q + u + 4) <= n) {
+			tw_put16(q + u + 6, 0);
+			tw_put16(q + u + 6,
+				 ref_udp_cksum(q + u, tw_get16(q + u + 4),
+					       q + ip + (s.v6 ? 8 : 12),
+					       q + ip + (s.v6 ? 24 : 16),
+					       s.v6));
+		}
+		cut = rnd(&st) % 4 == 0 ? rnd(&st) % (n + 1) : n;
+		fast_vs_general(q, cut);
 	}
 }
 
@@ -620,6 +743,7 @@ main(void)
 		cmocka_unit_test(test_reply_errors),
 		cmocka_unit_test(test_reply_random),
 		cmocka_unit_test(test_build),
+		cmocka_unit_test(test_fast_path_vs_general),
 	};
 	return cmocka_run_group_tests_name("net/pkt", tests, NULL, NULL);
 }
