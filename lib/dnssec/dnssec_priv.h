@@ -204,12 +204,20 @@ const struct dv_anchor *dv_anchor_find(const struct dv_anchors *as,
 
 /* ---- The context ------------------------------------------------------ */
 
+/* Freed validations kept by the context for reuse (~20 KiB each). */
+#define DV_VAL_POOL 32
+
 struct tw_dnssec_ctx {
 	struct tw_dnssec_config cfg;
 	struct tw_crypto_ctx *crypto;
 	struct dv_cache cache;
 	struct dv_anchors anchors;
 	struct tw_dnssec_stats stats;
+	/* tw_val_free() keeps up to DV_VAL_POOL validations (and their
+	 * response buffers) here; val_new() takes them back: the miss path
+	 * then reuses warm memory instead of a fresh malloc per answer. */
+	struct tw_val *pool[DV_VAL_POOL];
+	unsigned int n_pool;
 };
 
 /* ---- Algorithm policy and signatures (sigcrypt.c) ---------------------- */
@@ -463,7 +471,8 @@ struct tw_val {
 	uint16_t n_items;
 	uint16_t n_zones;
 	uint16_t n_local;
-	uint8_t *pkt; /* our copy of the response */
+	uint8_t *pkt;	/* our copy of the response */
+	size_t pkt_cap; /* its allocated size (kept when recycled) */
 	struct dv_msg msg;
 	/* the pending request and the answer being processed */
 	bool need;
