@@ -63,9 +63,16 @@ struct dv_msg {
 	struct dv_rrset *sets;
 	uint8_t *names; /* lowercased owners */
 	size_t names_len;
+	/* allocated sizes: rrs, order and sets hold rr_cap entries each */
+	size_t rr_cap, names_cap;
 };
 
 int dv_msg_build(struct dv_msg *dm, const uint8_t *pkt, size_t len);
+/* The same, reusing the arrays dm holds (from an earlier build and
+ * dv_msg_reset(), or zeroed): no allocation when they are big enough. */
+int dv_msg_rebuild(struct dv_msg *dm, const uint8_t *pkt, size_t len);
+/* Forget the message but keep the arrays for dv_msg_rebuild(). */
+void dv_msg_reset(struct dv_msg *dm);
 void dv_msg_free(struct dv_msg *dm);
 /* The RRset of (section, owner, type), or -1. Owner compared exactly
  * (it must be lowercase). */

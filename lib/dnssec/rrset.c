@@ -92,12 +92,27 @@ same_set(const struct dv_msg *dm, const struct dv_rr *a, const struct dv_rr *b)
 int
 dv_msg_build(struct dv_msg *dm, const uint8_t *pkt, size_t len)
 {
+	memset(dm, 0, sizeof(*dm));
+	return dv_msg_rebuild(dm, pkt, len);
+}
+
+int
+dv_msg_rebuild(struct dv_msg *dm, const uint8_t *pkt, size_t len)
+{
+	struct dv_msg keep = *dm;
 	struct tw_dns_rr_iter it;
 	struct tw_dns_rr rr;
 	size_t cap, n;
 	int rc;
 
+	/* Only the arrays (and their sizes) survive. */
 	memset(dm, 0, sizeof(*dm));
+	dm->rrs = keep.rrs;
+	dm->order = keep.order;
+	dm->sets = keep.sets;
+	dm->rr_cap = keep.rr_cap;
+	dm->names = keep.names;
+	dm->names_cap = keep.names_cap;
 	rc = tw_dns_parse(&dm->m, pkt, len);
 	if (rc < 0)
 		return rc;
@@ -105,11 +120,24 @@ dv_msg_build(struct dv_msg *dm, const uint8_t *pkt, size_t len)
 	n = (size_t)dm->m.hdr.ancount + dm->m.hdr.nscount;
 	if (n == 0)
 		return 0;
-	dm->rrs = tw_calloc(n, sizeof(*dm->rrs));
-	dm->order = tw_calloc(n, sizeof(*dm->order));
+	if (dm->rr_cap < n) {
+		tw_free(dm->rrs);
+		tw_free(dm->order);
+		tw_free(dm->sets);
+		/* an RRset has at least one RR: n sets at most */
+		dm->rrs = tw_malloc(n * sizeof(*dm->rrs));
+		dm->order = tw_malloc(n * sizeof(*dm->order));
+		dm->sets = tw_malloc(n * sizeof(*dm->sets));
+		dm->rr_cap = n;
+	}
 	cap = n * 32 < 4096 ? n * 32 : 4096;
-	dm->names = tw_malloc(cap);
-	if (!dm->rrs || !dm->order || !dm->names) {
+	if (dm->names_cap < cap) {
+		tw_free(dm->names);
+		dm->names = tw_malloc(cap);
+		dm->names_cap = cap;
+	}
+	cap = dm->names_cap;
+	if (!dm->rrs || !dm->order || !dm->sets || !dm->names) {
 		rc = -ENOMEM;
 		goto fail;
 	}
@@ -137,6 +165,7 @@ dv_msg_build(struct dv_msg *dm, const uint8_t *pkt, size_t len)
 				goto fail;
 			}
 			dm->names = nn;
+			dm->names_cap = cap;
 		}
 		r = &dm->rrs[dm->n_rr];
 		r->rr = rr;
@@ -162,11 +191,7 @@ dv_msg_build(struct dv_msg *dm, const uint8_t *pkt, size_t len)
 		if (i == 0 || !same_set(dm, dv_msg_rr(dm, i - 1),
 					dv_msg_rr(dm, (unsigned)i)))
 			groups++;
-	dm->sets = tw_calloc(groups ? groups : 1, sizeof(*dm->sets));
-	if (!dm->sets) {
-		rc = -ENOMEM;
-		goto fail;
-	}
+	memset(dm->sets, 0, groups * sizeof(*dm->sets));
 	for (size_t i = 0; i < dm->n_rr; i++) {
 		const struct dv_rr *r = dv_msg_rr(dm, (unsigned)i);
 		struct dv_rrset *s;
@@ -209,11 +234,22 @@ fail:
 }
 
 void
-dv_msg_free(struct dv_msg *dm)
+dv_msg_reset(struct dv_msg *dm)
 {
 	if (dm->sets)
-		for (size_t i = 0; i < dm->n_sets; i++)
+		for (size_t i = 0; i < dm->n_sets; i++) {
 			tw_free(dm->sets[i].canon);
+			dm->sets[i].canon = NULL;
+		}
+	dm->n_sets = 0;
+	dm->n_rr = 0;
+	dm->names_len = 0;
+}
+
+void
+dv_msg_free(struct dv_msg *dm)
+{
+	dv_msg_reset(dm);
 	tw_free(dm->sets);
 	tw_free(dm->rrs);
 	tw_free(dm->order);
@@ -222,8 +258,8 @@ dv_msg_free(struct dv_msg *dm)
 	dm->rrs = NULL;
 	dm->order = NULL;
 	dm->names = NULL;
-	dm->n_sets = 0;
-	dm->n_rr = 0;
+	dm->rr_cap = 0;
+	dm->names_cap = 0;
 }
 
 int

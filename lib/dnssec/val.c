@@ -67,6 +67,7 @@ tw_dnssec_ctx_destroy(struct tw_dnssec_ctx *ctx)
 	while (ctx->n_pool > 0) {
 		struct tw_val *v = ctx->pool[--ctx->n_pool];
 
+		dv_msg_free(&v->msg);
 		tw_free(v->pkt);
 		tw_free(v);
 	}
@@ -983,6 +984,7 @@ val_new(struct tw_dnssec_ctx *ctx, const uint8_t *resp, size_t len,
 	const uint8_t *qname, uint16_t qtype, uint32_t now, struct tw_val **vp)
 {
 	struct tw_val *v;
+	struct dv_msg keep;
 	uint8_t *pkt = NULL;
 	size_t cap = 0;
 	int rc;
@@ -999,12 +1001,15 @@ val_new(struct tw_dnssec_ctx *ctx, const uint8_t *resp, size_t len,
 		v = ctx->pool[--ctx->n_pool];
 		pkt = v->pkt;
 		cap = v->pkt_cap;
+		keep = v->msg; /* its arrays (dv_msg_reset()) */
 	} else {
 		v = tw_malloc(sizeof(*v));
 		if (!v)
 			return -ENOMEM;
+		memset(&keep, 0, sizeof(keep));
 	}
 	memset(v, 0, DV_VAL_CLEAR);
+	v->msg = keep;
 	v->ctx = ctx;
 	v->now = now;
 	v->qtype = qtype;
@@ -1017,6 +1022,7 @@ val_new(struct tw_dnssec_ctx *ctx, const uint8_t *resp, size_t len,
 		pkt = tw_malloc(want);
 		cap = want;
 		if (!pkt) {
+			dv_msg_free(&v->msg);
 			tw_free(v);
 			return -ENOMEM;
 		}
@@ -1024,7 +1030,7 @@ val_new(struct tw_dnssec_ctx *ctx, const uint8_t *resp, size_t len,
 	v->pkt = pkt;
 	v->pkt_cap = cap;
 	memcpy(v->pkt, resp, len);
-	rc = dv_msg_build(&v->msg, v->pkt, len);
+	rc = dv_msg_rebuild(&v->msg, v->pkt, len);
 	if (rc == 0 &&
 	    (!(v->msg.m.hdr.flags & TW_DNS_F_QR) || v->msg.m.hdr.qdcount != 1 ||
 	     v->msg.m.q.qtype != qtype ||
@@ -1169,11 +1175,13 @@ tw_val_free(struct tw_val *v)
 		dv_entry_put(v->zones[i].keys);
 	for (int i = 0; i < v->n_local; i++)
 		dv_entry_put(v->local[i]);
-	dv_msg_free(&v->msg);
 	if (v->ctx && v->ctx->n_pool < DV_VAL_POOL) {
+		/* kept with its response buffer and message arrays */
+		dv_msg_reset(&v->msg);
 		v->ctx->pool[v->ctx->n_pool++] = v;
 		return;
 	}
+	dv_msg_free(&v->msg);
 	tw_free(v->pkt);
 	tw_free(v);
 }
