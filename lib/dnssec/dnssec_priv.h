@@ -225,7 +225,14 @@ struct tw_dnssec_ctx {
 	 * then reuses warm memory instead of a fresh malloc per answer. */
 	struct tw_val *pool[DV_VAL_POOL];
 	unsigned int n_pool;
+	/* Signed data of the jobs of one dv_verify() round (reset each
+	 * round): what does not fit is tw_malloc'd. */
+	uint8_t *sd;
+	size_t sd_size, sd_used;
 };
+
+/* Scratch for the signed data of a round. */
+#define DV_SD_SCRATCH (64 * 1024)
 
 /* ---- Algorithm policy and signatures (sigcrypt.c) ---------------------- */
 
@@ -278,7 +285,8 @@ struct dv_vtask {
 	bool in_flight;
 	struct tw_crypto_job job;
 	struct tw_crypto_iov iov;
-	uint8_t *buf;
+	uint8_t *buf;  /* the signed data */
+	bool buf_heap; /* buf is tw_malloc'd, else in the context's scratch */
 	uint32_t cand_orig_ttl, cand_exp; /* of the RRSIG in flight */
 	uint8_t cand_labels;
 };

@@ -71,6 +71,7 @@ tw_dnssec_ctx_destroy(struct tw_dnssec_ctx *ctx)
 		tw_free(v->pkt);
 		tw_free(v);
 	}
+	tw_free(ctx->sd);
 	dv_cache_fini(&ctx->cache);
 	dv_anchors_fini(&ctx->anchors);
 	tw_crypto_destroy(ctx->crypto);
