@@ -102,7 +102,7 @@ dv_msg_rebuild(struct dv_msg *dm, const uint8_t *pkt, size_t len)
 	struct dv_msg keep = *dm;
 	struct tw_dns_rr_iter it;
 	struct tw_dns_rr rr;
-	size_t cap, n;
+	size_t cap, n, k;
 	int rc;
 
 	/* Only the arrays (and their sizes) survive. */
@@ -145,10 +145,27 @@ dv_msg_rebuild(struct dv_msg *dm, const uint8_t *pkt, size_t len)
 	while (dm->n_rr < n && (rc = tw_dns_rr_next(&it, &rr)) == 1) {
 		struct dv_rr *r;
 		uint8_t owner[TW_DNS_NAME_MAX];
+		uint16_t ptr;
 		int olen;
 
 		if (rr.section != TW_DNS_SEC_AN && rr.section != TW_DNS_SEC_NS)
 			break;
+		/*
+		 * An owner that is the same compression pointer as the
+		 * previous RR's (RFC 1035 4.1.4: A and its RRSIG both point at
+		 * the question) is the same name: share its lowercased copy.
+		 */
+		ptr = tw_get16(pkt + rr.owner_off);
+		if (dm->n_rr > 0 && (ptr & 0xc000) == 0xc000 &&
+		    tw_get16(pkt + dm->rrs[dm->n_rr - 1].rr.owner_off) == ptr) {
+			const struct dv_rr *p = &dm->rrs[dm->n_rr - 1];
+
+			r = &dm->rrs[dm->n_rr];
+			r->rr = rr;
+			r->owner = p->owner;
+			r->owner_len = p->owner_len;
+			goto add;
+		}
 		olen = tw_dns_rr_owner(&dm->m, &rr, owner);
 		if (olen < 0) {
 			rc = olen;
@@ -173,6 +190,7 @@ dv_msg_rebuild(struct dv_msg *dm, const uint8_t *pkt, size_t len)
 		r->owner_len = (uint8_t)olen;
 		memcpy(dm->names + dm->names_len, owner, (size_t)olen);
 		dm->names_len += (size_t)olen;
+add:
 		r->covered = rr.type;
 		if (rr.type == TW_DNS_T_RRSIG)
 			r->covered = rr.rdlen >= 2
@@ -183,7 +201,13 @@ dv_msg_rebuild(struct dv_msg *dm, const uint8_t *pkt, size_t len)
 	}
 	if (rc < 0)
 		goto fail;
-	qsort_r(dm->order, dm->n_rr, sizeof(*dm->order), rr_cmp, dm);
+	/* Usually grouped already (an RRset, then its RRSIGs): rr_cmp is a
+	 * total order (wire position last), so sorted means no change. */
+	for (k = 1; k < dm->n_rr; k++)
+		if (rr_cmp(&dm->order[k - 1], &dm->order[k], dm) > 0)
+			break;
+	if (k < dm->n_rr)
+		qsort_r(dm->order, dm->n_rr, sizeof(*dm->order), rr_cmp, dm);
 
 	/* Count groups, then fill them in. */
 	size_t groups = 0;
