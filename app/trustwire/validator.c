@@ -49,6 +49,7 @@
 #define V_TCP_MAX     (2 + 65535)
 #define V_ID_TRIES    8
 #define V_POOL_MAX    256 /* freed jobs and fetches kept for reuse */
+#define V_RESP_SMALL  512 /* upstream answers up to this: pooled buffers */
 
 /* A question: lowercased QNAME | QTYPE | QCLASS and its seeded hash. */
 struct qk {
@@ -157,6 +158,10 @@ struct tw_vstate {
 	struct job *j_free;
 	struct fetch *f_free;
 	unsigned n_j_free, n_f_free;
+	/* Freed V_RESP_SMALL-octet answer buffers (the first pointer-sized
+	 * octets chain them). */
+	void *r_free;
+	unsigned n_r_free;
 
 	struct store_ent *store;
 	unsigned store_sets;
@@ -507,6 +512,41 @@ answer_made(struct tw_vstate *vs, const struct qk *q, struct waiter *w,
 	answer_all(vs, q, NULL, &vd, w);
 }
 
+/* ---- Upstream answer buffers -------------------------------------------- */
+
+/*
+ * A copy of an upstream answer of @p len octets lives in a buffer of
+ * max(len, V_RESP_SMALL) octets: the small ones (most answers) are
+ * recycled. resp_free() needs the same @p len.
+ */
+static uint8_t *
+resp_alloc(struct tw_vstate *vs, size_t len)
+{
+	void *p = vs->r_free;
+
+	if (len > V_RESP_SMALL)
+		return tw_malloc(len);
+	if (p == NULL)
+		return tw_malloc(V_RESP_SMALL);
+	memcpy(&vs->r_free, p, sizeof(void *));
+	vs->n_r_free--;
+	return p;
+}
+
+static void
+resp_free(struct tw_vstate *vs, uint8_t *p, size_t len)
+{
+	if (p == NULL)
+		return;
+	if (len > V_RESP_SMALL || vs->n_r_free >= V_POOL_MAX) {
+		tw_free(p);
+		return;
+	}
+	memcpy(p, &vs->r_free, sizeof(void *));
+	vs->r_free = p;
+	vs->n_r_free++;
+}
+
 /* ---- Store of validated answers ---------------------------------------- */
 
 static struct store_ent *
@@ -524,7 +564,7 @@ store_find(struct tw_vstate *vs, const struct qk *q)
 		    memcmp(s[i].key, q->key, q->len) == 0) {
 			if (s[i].expire > vs->now_s)
 				return &s[i];
-			tw_free(s[i].resp);
+			resp_free(vs, s[i].resp, s[i].resp_len);
 			s[i].resp = NULL;
 			return NULL;
 		}
@@ -563,7 +603,7 @@ store_put(struct tw_vstate *vs, const struct qk *q, uint8_t **respp, size_t len,
 			if (s[i].expire < e->expire)
 				e = &s[i];
 	}
-	tw_free(e->resp);
+	resp_free(vs, e->resp, e->resp_len);
 	e->resp = *respp;
 	*respp = NULL;
 	e->resp_len = (uint16_t)len;
@@ -697,7 +737,7 @@ job_free(struct tw_vstate *vs, struct job *j)
 		waiter_drop(vs, w);
 	}
 	tw_val_free(j->val);
-	tw_free(j->resp);
+	resp_free(vs, j->resp, j->resp_len);
 	job_release(vs, j);
 }
 
@@ -1224,7 +1264,7 @@ job_done(struct tw_vstate *vs, struct job *j)
 		j->excl |= 1u << j->resp_up;
 		tw_val_free(j->val);
 		j->val = NULL;
-		tw_free(j->resp);
+		resp_free(vs, j->resp, j->resp_len);
 		j->resp = NULL;
 		tw_stat_inc(&lc->stats, TW_CTR_UPSTREAM_RETRIES);
 		job_fetch(vs, j);
@@ -1381,7 +1421,7 @@ job_step(struct tw_vstate *vs, struct job *j, const uint8_t *resp, size_t len,
 			return;
 		}
 	}
-	j->resp = tw_malloc(len);
+	j->resp = resp_alloc(vs, len);
 	if (j->resp == NULL) {
 		job_fail(vs, j, TW_EDE_OTHER, "out of memory");
 		return;
@@ -1870,8 +1910,14 @@ tw_validator_fini(struct tw_lcore *lc)
 	}
 	if (vs->store != NULL)
 		for (i = 0; i < vs->store_sets * 4; i++)
-			tw_free(vs->store[i].resp);
+			resp_free(vs, vs->store[i].resp, vs->store[i].resp_len);
 	tw_free(vs->store);
+	while (vs->r_free != NULL) {
+		void *p = vs->r_free;
+
+		memcpy(&vs->r_free, p, sizeof(void *));
+		tw_free(p);
+	}
 	tw_free(vs->w_pool);
 	if (vs->epfd >= 0)
 		close(vs->epfd);
