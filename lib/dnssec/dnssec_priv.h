@@ -49,6 +49,7 @@ struct dv_rrset {
 	uint16_t n_sig;
 	/* canonical rdata, built on first use (dv_msg_canon()) */
 	struct tw_dns_rdata_ref *canon;
+	bool canon_heap; /* canon is tw_malloc'd, else in dv_msg.cbuf */
 };
 
 /** A parsed response. */
@@ -65,6 +66,10 @@ struct dv_msg {
 	size_t names_len;
 	/* allocated sizes: rrs, order and sets hold rr_cap entries each */
 	size_t rr_cap, names_cap;
+	/* room for the canonical rdatas of the sets (kept like the arrays;
+	 * what does not fit is tw_malloc'd per set) */
+	uint8_t *cbuf;
+	size_t cbuf_cap, cbuf_used;
 };
 
 int dv_msg_build(struct dv_msg *dm, const uint8_t *pkt, size_t len);

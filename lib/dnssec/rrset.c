@@ -113,6 +113,8 @@ dv_msg_rebuild(struct dv_msg *dm, const uint8_t *pkt, size_t len)
 	dm->rr_cap = keep.rr_cap;
 	dm->names = keep.names;
 	dm->names_cap = keep.names_cap;
+	dm->cbuf = keep.cbuf;
+	dm->cbuf_cap = keep.cbuf_cap;
 	rc = tw_dns_parse(&dm->m, pkt, len);
 	if (rc < 0)
 		return rc;
@@ -262,18 +264,24 @@ dv_msg_reset(struct dv_msg *dm)
 {
 	if (dm->sets)
 		for (size_t i = 0; i < dm->n_sets; i++) {
-			tw_free(dm->sets[i].canon);
+			if (dm->sets[i].canon_heap)
+				tw_free(dm->sets[i].canon);
 			dm->sets[i].canon = NULL;
+			dm->sets[i].canon_heap = false;
 		}
 	dm->n_sets = 0;
 	dm->n_rr = 0;
 	dm->names_len = 0;
+	dm->cbuf_used = 0;
 }
 
 void
 dv_msg_free(struct dv_msg *dm)
 {
 	dv_msg_reset(dm);
+	tw_free(dm->cbuf);
+	dm->cbuf = NULL;
+	dm->cbuf_cap = 0;
 	tw_free(dm->sets);
 	tw_free(dm->rrs);
 	tw_free(dm->order);
@@ -305,7 +313,7 @@ dv_msg_find(const struct dv_msg *dm, uint8_t section, const uint8_t *owner,
 int
 dv_msg_canon(struct dv_msg *dm, struct dv_rrset *s)
 {
-	size_t cap = 0, used = 0;
+	size_t cap = 0, used = 0, need;
 	uint8_t *buf;
 
 	if (s->canon)
@@ -313,7 +321,23 @@ dv_msg_canon(struct dv_msg *dm, struct dv_rrset *s)
 	for (unsigned int i = 0; i < s->n; i++)
 		/* at most two names per rdata expand, 255 octets each */
 		cap += dv_msg_rr(dm, s->first + i)->rr.rdlen + 2u * 255u;
-	s->canon = tw_malloc(s->n * sizeof(*s->canon) + cap + 1);
+	need = (s->n * sizeof(*s->canon) + cap + 1 + 15) & ~(size_t)15;
+	if (dm->cbuf_used == 0 && dm->cbuf_cap < need) {
+		/* nothing points into it yet: (re)size it */
+		tw_free(dm->cbuf);
+		dm->cbuf_cap = need > 4096 ? need : 4096;
+		dm->cbuf = tw_malloc(dm->cbuf_cap);
+		if (!dm->cbuf)
+			dm->cbuf_cap = 0;
+	}
+	s->canon_heap = need > dm->cbuf_cap - dm->cbuf_used;
+	if (s->canon_heap) {
+		s->canon = tw_malloc(need);
+	} else {
+		s->canon =
+			(struct tw_dns_rdata_ref *)(dm->cbuf + dm->cbuf_used);
+		dm->cbuf_used += need;
+	}
 	if (!s->canon)
 		return -ENOMEM;
 	buf = (uint8_t *)(s->canon + s->n);
@@ -323,8 +347,11 @@ dv_msg_canon(struct dv_msg *dm, struct dv_rrset *s)
 						    cap - used);
 
 		if (len < 0) {
-			tw_free(s->canon);
+			/* the buffer's room stays used until the reset */
+			if (s->canon_heap)
+				tw_free(s->canon);
 			s->canon = NULL;
+			s->canon_heap = false;
 			return len;
 		}
 		s->canon[i].data = buf + used;

@@ -162,6 +162,12 @@ test_rebuild(void **state)
 	assert_int_equal(dm.sets[s].n, 2);
 	assert_int_equal(dm.sets[s].n_sig, 1);
 	assert_null(dm.sets[s].canon);
+	/* canonical rdata in the kept buffer */
+	assert_int_equal(dv_msg_canon(&dm, &dm.sets[s]), 0);
+	assert_false(dm.sets[s].canon_heap);
+	assert_int_equal(dm.sets[s].canon[0].len, 4);
+	assert_int_equal(dm.sets[s].canon[1].len, 4);
+	assert_memory_equal(dm.sets[s].canon[1].data, "\xc0\x00\x02\x02", 4);
 	/* RRSIG in the middle: regrouped, data RRs first in wire order */
 	assert_int_equal(dv_msg_rr(&dm, 0)->rr.type, TW_DNS_T_A);
 	assert_int_equal(dv_msg_rr(&dm, 1)->rr.type, TW_DNS_T_A);
