@@ -572,7 +572,7 @@ store_find(struct tw_vstate *vs, const struct qk *q)
 }
 
 /*
- * Keep the upstream answer *@p respp (tw_malloc'd, @p len octets) for
+ * Keep the upstream answer *@p respp (resp_alloc(), @p len octets) for
  * @p q: the store takes the buffer over (*@p respp becomes NULL) when it
  * keeps it, so the answer is not copied again.
  */
@@ -580,10 +580,9 @@ static void
 store_put(struct tw_vstate *vs, const struct qk *q, uint8_t **respp, size_t len,
 	  const struct verdict *vd)
 {
-	size_t rl;
-
 	struct store_ent *s, *e = NULL;
 	unsigned i;
+	size_t rl;
 
 	if (vs->store == NULL || vd->expire <= vs->now_s)
 		return;
