@@ -48,6 +48,8 @@
 #define V_STORE_MAX   16384
 #define V_TCP_MAX     (2 + 65535)
 #define V_ID_TRIES    8
+#define V_POOL_MAX    256 /* freed jobs and fetches kept for reuse */
+#define V_RESP_SMALL  512 /* upstream answers up to this: pooled buffers */
 
 /* A question: lowercased QNAME | QTYPE | QCLASS and its seeded hash. */
 struct qk {
@@ -151,6 +153,16 @@ struct tw_vstate {
 	struct waiter *w_free;
 	unsigned w_max;
 
+	/* Freed jobs and fetches, reused (warm in the cache, no malloc):
+	 * chained through hnext / knext. */
+	struct job *j_free;
+	struct fetch *f_free;
+	unsigned n_j_free, n_f_free;
+	/* Freed V_RESP_SMALL-octet answer buffers (the first pointer-sized
+	 * octets chain them). */
+	void *r_free;
+	unsigned n_r_free;
+
 	struct store_ent *store;
 	unsigned store_sets;
 
@@ -237,6 +249,16 @@ qk_from_key(struct qk *q, const uint8_t *key, size_t len, uint32_t hash)
 	q->len = (uint16_t)len;
 	memcpy(q->key, key, len);
 	q->qtype = tw_get16(key + len - 4);
+}
+
+/* Only the key's own octets: the array is sized for the longest. */
+static void
+qk_copy(struct qk *dst, const struct qk *src)
+{
+	dst->hash = src->hash;
+	dst->len = src->len;
+	dst->qtype = src->qtype;
+	memcpy(dst->key, src->key, src->len);
 }
 
 static const char *
@@ -490,6 +512,41 @@ answer_made(struct tw_vstate *vs, const struct qk *q, struct waiter *w,
 	answer_all(vs, q, NULL, &vd, w);
 }
 
+/* ---- Upstream answer buffers -------------------------------------------- */
+
+/*
+ * A copy of an upstream answer of @p len octets lives in a buffer of
+ * max(len, V_RESP_SMALL) octets: the small ones (most answers) are
+ * recycled. resp_free() needs the same @p len.
+ */
+static uint8_t *
+resp_alloc(struct tw_vstate *vs, size_t len)
+{
+	void *p = vs->r_free;
+
+	if (len > V_RESP_SMALL)
+		return tw_malloc(len);
+	if (p == NULL)
+		return tw_malloc(V_RESP_SMALL);
+	memcpy(&vs->r_free, p, sizeof(void *));
+	vs->n_r_free--;
+	return p;
+}
+
+static void
+resp_free(struct tw_vstate *vs, uint8_t *p, size_t len)
+{
+	if (p == NULL)
+		return;
+	if (len > V_RESP_SMALL || vs->n_r_free >= V_POOL_MAX) {
+		tw_free(p);
+		return;
+	}
+	memcpy(p, &vs->r_free, sizeof(void *));
+	vs->r_free = p;
+	vs->n_r_free++;
+}
+
 /* ---- Store of validated answers ---------------------------------------- */
 
 static struct store_ent *
@@ -507,19 +564,25 @@ store_find(struct tw_vstate *vs, const struct qk *q)
 		    memcmp(s[i].key, q->key, q->len) == 0) {
 			if (s[i].expire > vs->now_s)
 				return &s[i];
-			tw_free(s[i].resp);
+			resp_free(vs, s[i].resp, s[i].resp_len);
 			s[i].resp = NULL;
 			return NULL;
 		}
 	return NULL;
 }
 
+/*
+ * Keep the upstream answer *@p respp (resp_alloc(), @p len octets) for
+ * @p q: the store takes the buffer over (*@p respp becomes NULL) when it
+ * keeps it, so the answer is not copied again.
+ */
 static void
-store_put(struct tw_vstate *vs, const struct qk *q, const uint8_t *resp,
-	  size_t len, const struct verdict *vd)
+store_put(struct tw_vstate *vs, const struct qk *q, uint8_t **respp, size_t len,
+	  const struct verdict *vd)
 {
 	struct store_ent *s, *e = NULL;
 	unsigned i;
+	size_t rl;
 
 	if (vs->store == NULL || vd->expire <= vs->now_s)
 		return;
@@ -539,11 +602,9 @@ store_put(struct tw_vstate *vs, const struct qk *q, const uint8_t *resp,
 			if (s[i].expire < e->expire)
 				e = &s[i];
 	}
-	tw_free(e->resp);
-	e->resp = tw_malloc(len);
-	if (e->resp == NULL)
-		return;
-	memcpy(e->resp, resp, len);
+	resp_free(vs, e->resp, e->resp_len);
+	e->resp = *respp;
+	*respp = NULL;
 	e->resp_len = (uint16_t)len;
 	e->hash = q->hash;
 	e->key_len = q->len;
@@ -553,8 +614,11 @@ store_put(struct tw_vstate *vs, const struct qk *q, const uint8_t *resp,
 	e->status = (uint8_t)vd->status;
 	e->kind = vd->kind;
 	e->ede = (int16_t)vd->ede;
-	snprintf(e->reason, sizeof(e->reason), "%s",
-		 vd->reason != NULL ? vd->reason : "");
+	rl = vd->reason != NULL ? strnlen(vd->reason, sizeof(e->reason) - 1)
+				: 0;
+	if (rl > 0)
+		memcpy(e->reason, vd->reason, rl);
+	e->reason[rl] = '\0';
 }
 
 static void
@@ -582,6 +646,60 @@ answer_from_store(struct tw_vstate *vs, const struct qk *q,
 }
 
 /* ---- Tables ------------------------------------------------------------- */
+
+/* A zeroed job: a recycled one, else from the heap. */
+static struct job *
+job_alloc(struct tw_vstate *vs)
+{
+	struct job *j = vs->j_free;
+
+	if (j == NULL)
+		return tw_calloc(1, sizeof(*j));
+	vs->j_free = j->hnext;
+	vs->n_j_free--;
+	memset(j, 0, offsetof(struct job, q) + offsetof(struct qk, key));
+	memset(&j->state, 0, sizeof(*j) - offsetof(struct job, state));
+	return j;
+}
+
+static void
+job_release(struct tw_vstate *vs, struct job *j)
+{
+	if (vs->n_j_free >= V_POOL_MAX) {
+		tw_free(j);
+		return;
+	}
+	j->hnext = vs->j_free;
+	vs->j_free = j;
+	vs->n_j_free++;
+}
+
+/* A zeroed fetch: a recycled one, else from the heap. */
+static struct fetch *
+fetch_alloc(struct tw_vstate *vs)
+{
+	struct fetch *f = vs->f_free;
+
+	if (f == NULL)
+		return tw_calloc(1, sizeof(*f));
+	vs->f_free = f->knext;
+	vs->n_f_free--;
+	memset(f, 0, offsetof(struct fetch, q) + offsetof(struct qk, key));
+	memset(&f->id, 0, sizeof(*f) - offsetof(struct fetch, id));
+	return f;
+}
+
+static void
+fetch_release(struct tw_vstate *vs, struct fetch *f)
+{
+	if (vs->n_f_free >= V_POOL_MAX) {
+		tw_free(f);
+		return;
+	}
+	f->knext = vs->f_free;
+	vs->f_free = f;
+	vs->n_f_free++;
+}
 
 static struct job *
 job_find(struct tw_vstate *vs, const struct qk *q)
@@ -618,8 +736,8 @@ job_free(struct tw_vstate *vs, struct job *j)
 		waiter_drop(vs, w);
 	}
 	tw_val_free(j->val);
-	tw_free(j->resp);
-	tw_free(j);
+	resp_free(vs, j->resp, j->resp_len);
+	job_release(vs, j);
 }
 
 static unsigned
@@ -739,7 +857,7 @@ fetch_free(struct tw_vstate *vs, struct fetch *f)
 	arp_unlink(vs, f);
 	tcp_close(vs, f);
 	vs->n_fetches--;
-	tw_free(f);
+	fetch_release(vs, f);
 }
 
 /* ---- Upstream I/O ------------------------------------------------------- */
@@ -920,10 +1038,10 @@ fetch_get(struct tw_vstate *vs, const struct qk *q, uint32_t excl)
 				tw_stat_inc(&vs->lc->stats, TW_CTR_COALESCED);
 				return f;
 			}
-	f = tw_calloc(1, sizeof(*f));
+	f = fetch_alloc(vs);
 	if (f == NULL)
 		return NULL;
-	f->q = *q;
+	qk_copy(&f->q, q);
 	f->fd = -1;
 	f->excl = excl;
 	vs->n_fetches++;
@@ -1133,7 +1251,7 @@ job_done(struct tw_vstate *vs, struct job *j)
 	struct tw_lcore *lc = vs->lc;
 	const struct tw_config *cfg = vs->cfg;
 	struct verdict vd;
-	struct tw_dns_msg m;
+	const struct tw_dns_msg *m;
 	uint32_t life = 0;
 	char name[TW_DNS_NAME_MAX * 4 + 2];
 
@@ -1145,7 +1263,7 @@ job_done(struct tw_vstate *vs, struct job *j)
 		j->excl |= 1u << j->resp_up;
 		tw_val_free(j->val);
 		j->val = NULL;
-		tw_free(j->resp);
+		resp_free(vs, j->resp, j->resp_len);
 		j->resp = NULL;
 		tw_stat_inc(&lc->stats, TW_CTR_UPSTREAM_RETRIES);
 		job_fetch(vs, j);
@@ -1172,7 +1290,9 @@ job_done(struct tw_vstate *vs, struct job *j)
 		tw_stat_inc(&lc->stats, TW_CTR_INDETERMINATE);
 		break;
 	}
-	if (tw_dns_parse(&m, j->resp, j->resp_len) != 0) {
+	/* The validation parsed the answer already (its own copy). */
+	m = tw_val_msg(j->val);
+	if (m == NULL) {
 		job_fail(vs, j, TW_EDE_OTHER, "upstream answer unreadable");
 		return;
 	}
@@ -1181,14 +1301,14 @@ job_done(struct tw_vstate *vs, struct job *j)
 		vd.kind = TW_CACHE_BOGUS;
 		life = TW_MIN(cfg->cache.bogus_ttl, res->ttl_cap);
 	} else if (res->status != TW_DNSSEC_INDETERMINATE) {
-		life = tw_answer_lifetime(&m, j->q.qtype, &vd.kind);
+		life = tw_answer_lifetime(m, j->q.qtype, &vd.kind);
 		life = TW_MIN(life, res->ttl_cap);
 		life = TW_MIN(life, cfg->cache.max_ttl);
 	}
 	vd.expire = life > 0 ? vd.created + life : 0;
 	if (vd.expire > vs->now_s)
-		store_put(vs, &j->q, j->resp, j->resp_len, &vd);
-	answer_all(vs, &j->q, &m, &vd, j->waiters);
+		store_put(vs, &j->q, &j->resp, j->resp_len, &vd);
+	answer_all(vs, &j->q, m, &vd, j->waiters);
 	j->waiters = NULL;
 	job_free(vs, j);
 }
@@ -1300,7 +1420,7 @@ job_step(struct tw_vstate *vs, struct job *j, const uint8_t *resp, size_t len,
 			return;
 		}
 	}
-	j->resp = tw_malloc(len);
+	j->resp = resp_alloc(vs, len);
 	if (j->resp == NULL) {
 		job_fail(vs, j, TW_EDE_OTHER, "out of memory");
 		return;
@@ -1372,12 +1492,12 @@ resolve(struct tw_vstate *vs, const struct qk *q, struct waiter *w)
 		return;
 	}
 	if (vs->n_jobs >= vs->cfg->limits.max_inflight ||
-	    (j = tw_calloc(1, sizeof(*j))) == NULL) {
+	    (j = job_alloc(vs)) == NULL) {
 		tw_stat_inc(&vs->lc->stats, TW_CTR_OVERLOAD);
 		waiter_drop(vs, w);
 		return;
 	}
-	j->q = *q;
+	qk_copy(&j->q, q);
 	w->next = NULL;
 	j->waiters = w;
 	j->n_waiters = 1;
@@ -1775,10 +1895,28 @@ tw_validator_fini(struct tw_lcore *lc)
 			job_free(vs, j);
 		}
 	}
+	while (vs->j_free != NULL) {
+		struct job *j = vs->j_free;
+
+		vs->j_free = j->hnext;
+		tw_free(j);
+	}
+	while (vs->f_free != NULL) {
+		struct fetch *f = vs->f_free;
+
+		vs->f_free = f->knext;
+		tw_free(f);
+	}
 	if (vs->store != NULL)
 		for (i = 0; i < vs->store_sets * 4; i++)
-			tw_free(vs->store[i].resp);
+			resp_free(vs, vs->store[i].resp, vs->store[i].resp_len);
 	tw_free(vs->store);
+	while (vs->r_free != NULL) {
+		void *p = vs->r_free;
+
+		memcpy(&vs->r_free, p, sizeof(void *));
+		tw_free(p);
+	}
 	tw_free(vs->w_pool);
 	if (vs->epfd >= 0)
 		close(vs->epfd);

@@ -49,6 +49,7 @@ struct dv_rrset {
 	uint16_t n_sig;
 	/* canonical rdata, built on first use (dv_msg_canon()) */
 	struct tw_dns_rdata_ref *canon;
+	bool canon_heap; /* canon is tw_malloc'd, else in dv_msg.cbuf */
 };
 
 /** A parsed response. */
@@ -63,9 +64,20 @@ struct dv_msg {
 	struct dv_rrset *sets;
 	uint8_t *names; /* lowercased owners */
 	size_t names_len;
+	/* allocated sizes: rrs, order and sets hold rr_cap entries each */
+	size_t rr_cap, names_cap;
+	/* room for the canonical rdatas of the sets (kept like the arrays;
+	 * what does not fit is tw_malloc'd per set) */
+	uint8_t *cbuf;
+	size_t cbuf_cap, cbuf_used;
 };
 
 int dv_msg_build(struct dv_msg *dm, const uint8_t *pkt, size_t len);
+/* The same, reusing the arrays dm holds (from an earlier build and
+ * dv_msg_reset(), or zeroed): no allocation when they are big enough. */
+int dv_msg_rebuild(struct dv_msg *dm, const uint8_t *pkt, size_t len);
+/* Forget the message but keep the arrays for dv_msg_rebuild(). */
+void dv_msg_reset(struct dv_msg *dm);
 void dv_msg_free(struct dv_msg *dm);
 /* The RRset of (section, owner, type), or -1. Owner compared exactly
  * (it must be lowercase). */
@@ -204,13 +216,28 @@ const struct dv_anchor *dv_anchor_find(const struct dv_anchors *as,
 
 /* ---- The context ------------------------------------------------------ */
 
+/* Freed validations kept by the context for reuse (~20 KiB each). */
+#define DV_VAL_POOL 32
+
 struct tw_dnssec_ctx {
 	struct tw_dnssec_config cfg;
 	struct tw_crypto_ctx *crypto;
 	struct dv_cache cache;
 	struct dv_anchors anchors;
 	struct tw_dnssec_stats stats;
+	/* tw_val_free() keeps up to DV_VAL_POOL validations (and their
+	 * response buffers) here; val_new() takes them back: the miss path
+	 * then reuses warm memory instead of a fresh malloc per answer. */
+	struct tw_val *pool[DV_VAL_POOL];
+	unsigned int n_pool;
+	/* Signed data of the jobs of one dv_verify() round (reset each
+	 * round): what does not fit is tw_malloc'd. */
+	uint8_t *sd;
+	size_t sd_size, sd_used;
 };
+
+/* Scratch for the signed data of a round. */
+#define DV_SD_SCRATCH (64 * 1024)
 
 /* ---- Algorithm policy and signatures (sigcrypt.c) ---------------------- */
 
@@ -263,7 +290,8 @@ struct dv_vtask {
 	bool in_flight;
 	struct tw_crypto_job job;
 	struct tw_crypto_iov iov;
-	uint8_t *buf;
+	uint8_t *buf;  /* the signed data */
+	bool buf_heap; /* buf is tw_malloc'd, else in the context's scratch */
 	uint32_t cand_orig_ttl, cand_exp; /* of the RRSIG in flight */
 	uint8_t cand_labels;
 };
@@ -463,7 +491,8 @@ struct tw_val {
 	uint16_t n_items;
 	uint16_t n_zones;
 	uint16_t n_local;
-	uint8_t *pkt; /* our copy of the response */
+	uint8_t *pkt;	/* our copy of the response */
+	size_t pkt_cap; /* its allocated size (kept when recycled) */
 	struct dv_msg msg;
 	/* the pending request and the answer being processed */
 	bool need;

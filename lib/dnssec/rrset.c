@@ -92,12 +92,29 @@ same_set(const struct dv_msg *dm, const struct dv_rr *a, const struct dv_rr *b)
 int
 dv_msg_build(struct dv_msg *dm, const uint8_t *pkt, size_t len)
 {
+	memset(dm, 0, sizeof(*dm));
+	return dv_msg_rebuild(dm, pkt, len);
+}
+
+int
+dv_msg_rebuild(struct dv_msg *dm, const uint8_t *pkt, size_t len)
+{
+	struct dv_msg keep = *dm;
 	struct tw_dns_rr_iter it;
 	struct tw_dns_rr rr;
-	size_t cap, n;
+	size_t cap, n, k;
 	int rc;
 
+	/* Only the arrays (and their sizes) survive. */
 	memset(dm, 0, sizeof(*dm));
+	dm->rrs = keep.rrs;
+	dm->order = keep.order;
+	dm->sets = keep.sets;
+	dm->rr_cap = keep.rr_cap;
+	dm->names = keep.names;
+	dm->names_cap = keep.names_cap;
+	dm->cbuf = keep.cbuf;
+	dm->cbuf_cap = keep.cbuf_cap;
 	rc = tw_dns_parse(&dm->m, pkt, len);
 	if (rc < 0)
 		return rc;
@@ -105,11 +122,24 @@ dv_msg_build(struct dv_msg *dm, const uint8_t *pkt, size_t len)
 	n = (size_t)dm->m.hdr.ancount + dm->m.hdr.nscount;
 	if (n == 0)
 		return 0;
-	dm->rrs = tw_calloc(n, sizeof(*dm->rrs));
-	dm->order = tw_calloc(n, sizeof(*dm->order));
+	if (dm->rr_cap < n) {
+		tw_free(dm->rrs);
+		tw_free(dm->order);
+		tw_free(dm->sets);
+		/* an RRset has at least one RR: n sets at most */
+		dm->rrs = tw_malloc(n * sizeof(*dm->rrs));
+		dm->order = tw_malloc(n * sizeof(*dm->order));
+		dm->sets = tw_malloc(n * sizeof(*dm->sets));
+		dm->rr_cap = n;
+	}
 	cap = n * 32 < 4096 ? n * 32 : 4096;
-	dm->names = tw_malloc(cap);
-	if (!dm->rrs || !dm->order || !dm->names) {
+	if (dm->names_cap < cap) {
+		tw_free(dm->names);
+		dm->names = tw_malloc(cap);
+		dm->names_cap = cap;
+	}
+	cap = dm->names_cap;
+	if (!dm->rrs || !dm->order || !dm->sets || !dm->names) {
 		rc = -ENOMEM;
 		goto fail;
 	}
@@ -117,10 +147,27 @@ dv_msg_build(struct dv_msg *dm, const uint8_t *pkt, size_t len)
 	while (dm->n_rr < n && (rc = tw_dns_rr_next(&it, &rr)) == 1) {
 		struct dv_rr *r;
 		uint8_t owner[TW_DNS_NAME_MAX];
+		uint16_t ptr;
 		int olen;
 
 		if (rr.section != TW_DNS_SEC_AN && rr.section != TW_DNS_SEC_NS)
 			break;
+		/*
+		 * An owner that is the same compression pointer as the
+		 * previous RR's (RFC 1035 4.1.4: A and its RRSIG both point at
+		 * the question) is the same name: share its lowercased copy.
+		 */
+		ptr = tw_get16(pkt + rr.owner_off);
+		if (dm->n_rr > 0 && (ptr & 0xc000) == 0xc000 &&
+		    tw_get16(pkt + dm->rrs[dm->n_rr - 1].rr.owner_off) == ptr) {
+			const struct dv_rr *p = &dm->rrs[dm->n_rr - 1];
+
+			r = &dm->rrs[dm->n_rr];
+			r->rr = rr;
+			r->owner = p->owner;
+			r->owner_len = p->owner_len;
+			goto add;
+		}
 		olen = tw_dns_rr_owner(&dm->m, &rr, owner);
 		if (olen < 0) {
 			rc = olen;
@@ -137,6 +184,7 @@ dv_msg_build(struct dv_msg *dm, const uint8_t *pkt, size_t len)
 				goto fail;
 			}
 			dm->names = nn;
+			dm->names_cap = cap;
 		}
 		r = &dm->rrs[dm->n_rr];
 		r->rr = rr;
@@ -144,6 +192,7 @@ dv_msg_build(struct dv_msg *dm, const uint8_t *pkt, size_t len)
 		r->owner_len = (uint8_t)olen;
 		memcpy(dm->names + dm->names_len, owner, (size_t)olen);
 		dm->names_len += (size_t)olen;
+add:
 		r->covered = rr.type;
 		if (rr.type == TW_DNS_T_RRSIG)
 			r->covered = rr.rdlen >= 2
@@ -154,7 +203,13 @@ dv_msg_build(struct dv_msg *dm, const uint8_t *pkt, size_t len)
 	}
 	if (rc < 0)
 		goto fail;
-	qsort_r(dm->order, dm->n_rr, sizeof(*dm->order), rr_cmp, dm);
+	/* Usually grouped already (an RRset, then its RRSIGs): rr_cmp is a
+	 * total order (wire position last), so sorted means no change. */
+	for (k = 1; k < dm->n_rr; k++)
+		if (rr_cmp(&dm->order[k - 1], &dm->order[k], dm) > 0)
+			break;
+	if (k < dm->n_rr)
+		qsort_r(dm->order, dm->n_rr, sizeof(*dm->order), rr_cmp, dm);
 
 	/* Count groups, then fill them in. */
 	size_t groups = 0;
@@ -162,11 +217,7 @@ dv_msg_build(struct dv_msg *dm, const uint8_t *pkt, size_t len)
 		if (i == 0 || !same_set(dm, dv_msg_rr(dm, i - 1),
 					dv_msg_rr(dm, (unsigned)i)))
 			groups++;
-	dm->sets = tw_calloc(groups ? groups : 1, sizeof(*dm->sets));
-	if (!dm->sets) {
-		rc = -ENOMEM;
-		goto fail;
-	}
+	memset(dm->sets, 0, groups * sizeof(*dm->sets));
 	for (size_t i = 0; i < dm->n_rr; i++) {
 		const struct dv_rr *r = dv_msg_rr(dm, (unsigned)i);
 		struct dv_rrset *s;
@@ -209,11 +260,28 @@ fail:
 }
 
 void
-dv_msg_free(struct dv_msg *dm)
+dv_msg_reset(struct dv_msg *dm)
 {
 	if (dm->sets)
-		for (size_t i = 0; i < dm->n_sets; i++)
-			tw_free(dm->sets[i].canon);
+		for (size_t i = 0; i < dm->n_sets; i++) {
+			if (dm->sets[i].canon_heap)
+				tw_free(dm->sets[i].canon);
+			dm->sets[i].canon = NULL;
+			dm->sets[i].canon_heap = false;
+		}
+	dm->n_sets = 0;
+	dm->n_rr = 0;
+	dm->names_len = 0;
+	dm->cbuf_used = 0;
+}
+
+void
+dv_msg_free(struct dv_msg *dm)
+{
+	dv_msg_reset(dm);
+	tw_free(dm->cbuf);
+	dm->cbuf = NULL;
+	dm->cbuf_cap = 0;
 	tw_free(dm->sets);
 	tw_free(dm->rrs);
 	tw_free(dm->order);
@@ -222,8 +290,8 @@ dv_msg_free(struct dv_msg *dm)
 	dm->rrs = NULL;
 	dm->order = NULL;
 	dm->names = NULL;
-	dm->n_sets = 0;
-	dm->n_rr = 0;
+	dm->rr_cap = 0;
+	dm->names_cap = 0;
 }
 
 int
@@ -245,7 +313,7 @@ dv_msg_find(const struct dv_msg *dm, uint8_t section, const uint8_t *owner,
 int
 dv_msg_canon(struct dv_msg *dm, struct dv_rrset *s)
 {
-	size_t cap = 0, used = 0;
+	size_t cap = 0, used = 0, need;
 	uint8_t *buf;
 
 	if (s->canon)
@@ -253,7 +321,23 @@ dv_msg_canon(struct dv_msg *dm, struct dv_rrset *s)
 	for (unsigned int i = 0; i < s->n; i++)
 		/* at most two names per rdata expand, 255 octets each */
 		cap += dv_msg_rr(dm, s->first + i)->rr.rdlen + 2u * 255u;
-	s->canon = tw_malloc(s->n * sizeof(*s->canon) + cap + 1);
+	need = (s->n * sizeof(*s->canon) + cap + 1 + 15) & ~(size_t)15;
+	if (dm->cbuf_used == 0 && dm->cbuf_cap < need) {
+		/* nothing points into it yet: (re)size it */
+		tw_free(dm->cbuf);
+		dm->cbuf_cap = need > 4096 ? need : 4096;
+		dm->cbuf = tw_malloc(dm->cbuf_cap);
+		if (!dm->cbuf)
+			dm->cbuf_cap = 0;
+	}
+	s->canon_heap = need > dm->cbuf_cap - dm->cbuf_used;
+	if (s->canon_heap) {
+		s->canon = tw_malloc(need);
+	} else {
+		s->canon =
+			(struct tw_dns_rdata_ref *)(dm->cbuf + dm->cbuf_used);
+		dm->cbuf_used += need;
+	}
 	if (!s->canon)
 		return -ENOMEM;
 	buf = (uint8_t *)(s->canon + s->n);
@@ -263,8 +347,11 @@ dv_msg_canon(struct dv_msg *dm, struct dv_rrset *s)
 						    cap - used);
 
 		if (len < 0) {
-			tw_free(s->canon);
+			/* the buffer's room stays used until the reset */
+			if (s->canon_heap)
+				tw_free(s->canon);
 			s->canon = NULL;
+			s->canon_heap = false;
 			return len;
 		}
 		s->canon[i].data = buf + used;

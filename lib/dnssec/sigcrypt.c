@@ -138,6 +138,42 @@ rrsig_usable(struct tw_val *v, struct dv_vtask *t,
 	return true;
 }
 
+/*
+ * Room for a job's signed data: the context's scratch (reset at each
+ * dv_verify() round: the data lives until the verdict of that round),
+ * else the heap.
+ */
+static uint8_t *
+sd_alloc(struct tw_val *v, size_t cap, bool *heap)
+{
+	struct tw_dnssec_ctx *ctx = v->ctx;
+	size_t need = (cap + 15) & ~(size_t)15;
+
+	*heap = false;
+	if (!ctx->sd) {
+		ctx->sd = tw_malloc(DV_SD_SCRATCH);
+		ctx->sd_size = ctx->sd ? DV_SD_SCRATCH : 0;
+		ctx->sd_used = 0;
+	}
+	if (ctx->sd && need <= ctx->sd_size - ctx->sd_used) {
+		uint8_t *p = ctx->sd + ctx->sd_used;
+
+		ctx->sd_used += need;
+		return p;
+	}
+	*heap = true;
+	return tw_malloc(cap);
+}
+
+static void
+sd_free(struct dv_vtask *t)
+{
+	if (t->buf_heap)
+		tw_free(t->buf);
+	t->buf = NULL;
+	t->buf_heap = false;
+}
+
 /* Build the job for (sig, key) in t. 0 or -ENOMEM / -TW_E*. */
 static int
 build_job(struct tw_val *v, struct dv_vtask *t, const struct dv_rr *r,
@@ -154,14 +190,13 @@ build_job(struct tw_val *v, struct dv_vtask *t, const struct dv_rr *r,
 	cap = (size_t)r->rr.rdlen + TW_DNS_NAME_MAX;
 	for (unsigned int i = 0; i < s->n; i++)
 		cap += (size_t)s->owner_len + 10u + s->canon[i].len;
-	t->buf = tw_malloc(cap);
+	t->buf = sd_alloc(v ? v : t->v, cap, &t->buf_heap);
 	if (!t->buf)
 		return -ENOMEM;
 	len = tw_dns_sigdata(dv_rdata(t->dm, r), r->rr.rdlen, s->owner, s->type,
 			     s->rclass, s->canon, s->n, t->buf, cap);
 	if (len < 0) {
-		tw_free(t->buf);
-		t->buf = NULL;
+		sd_free(t);
 		return len;
 	}
 	memset(&t->job, 0, sizeof(t->job));
@@ -301,8 +336,7 @@ apply_verdict(struct dv_vtask *t)
 		t->fail |= DV_F_ERROR;
 		break;
 	}
-	tw_free(t->buf);
-	t->buf = NULL;
+	sd_free(t);
 	t->in_flight = false;
 }
 
@@ -328,6 +362,8 @@ dv_verify(struct tw_val *v, struct dv_vtask *t, size_t n)
 	for (;;) {
 		unsigned int nj = 0;
 
+		/* The signed data of the previous round is done with. */
+		v->ctx->sd_used = 0;
 		for (size_t i = 0; i < n; i++) {
 			if (t[i].status)
 				continue;
@@ -355,10 +391,10 @@ dv_verify(struct tw_val *v, struct dv_vtask *t, size_t n)
 	rc = 0;
 out:
 	for (size_t i = 0; i < n; i++) {
-		tw_free(t[i].buf);
-		t[i].buf = NULL;
+		sd_free(&t[i]);
 		t[i].in_flight = false;
 	}
+	v->ctx->sd_used = 0;
 	if (jobs != local)
 		tw_free(jobs);
 	return rc;

@@ -460,6 +460,16 @@ int tw_val_provide(struct tw_val *v, const uint8_t *resp, size_t len);
 const struct tw_dnssec_result *tw_val_result(const struct tw_val *v);
 
 /**
+ * The upstream response of a validation, parsed (tw_dns_parse()): the
+ * validation's own copy, so the caller need not parse it again. Valid
+ * until tw_val_free().
+ *
+ * @param v  The validation.
+ * @return The parsed message; NULL when @p v is NULL.
+ */
+const struct tw_dns_msg *tw_val_msg(const struct tw_val *v);
+
+/**
  * Signature jobs (public-key operations asked of lib/crypto) this
  * validation has run, chain included; lib/crypto may answer some from
  * its verdict cache.

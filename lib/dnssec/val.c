@@ -64,6 +64,14 @@ tw_dnssec_ctx_destroy(struct tw_dnssec_ctx *ctx)
 {
 	if (!ctx)
 		return;
+	while (ctx->n_pool > 0) {
+		struct tw_val *v = ctx->pool[--ctx->n_pool];
+
+		dv_msg_free(&v->msg);
+		tw_free(v->pkt);
+		tw_free(v);
+	}
+	tw_free(ctx->sd);
 	dv_cache_fini(&ctx->cache);
 	dv_anchors_fini(&ctx->anchors);
 	tw_crypto_destroy(ctx->crypto);
@@ -977,6 +985,9 @@ val_new(struct tw_dnssec_ctx *ctx, const uint8_t *resp, size_t len,
 	const uint8_t *qname, uint16_t qtype, uint32_t now, struct tw_val **vp)
 {
 	struct tw_val *v;
+	struct dv_msg keep;
+	uint8_t *pkt = NULL;
+	size_t cap = 0;
 	int rc;
 
 	*vp = NULL;
@@ -985,22 +996,42 @@ val_new(struct tw_dnssec_ctx *ctx, const uint8_t *resp, size_t len,
 		return -EINVAL;
 	if (len > TW_DNS_MSG_MAX)
 		return -TW_EFORMAT;
-	/* ~20 KiB, mostly arrays filled as used: clear only the head */
-	v = tw_malloc(sizeof(*v));
-	if (!v)
-		return -ENOMEM;
+	/* ~20 KiB, mostly arrays filled as used: clear only the head. A
+	 * recycled one keeps its response buffer. */
+	if (ctx->n_pool > 0) {
+		v = ctx->pool[--ctx->n_pool];
+		pkt = v->pkt;
+		cap = v->pkt_cap;
+		keep = v->msg; /* its arrays (dv_msg_reset()) */
+	} else {
+		v = tw_malloc(sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		memset(&keep, 0, sizeof(keep));
+	}
 	memset(v, 0, DV_VAL_CLEAR);
+	v->msg = keep;
 	v->ctx = ctx;
 	v->now = now;
 	v->qtype = qtype;
 	dv_name_copy_lc(v->qname, qname);
-	v->pkt = tw_malloc(len ? len : 1);
-	if (!v->pkt) {
-		tw_free(v);
-		return -ENOMEM;
+	if (cap < len || pkt == NULL) {
+		/* at least 512 octets: most answers then fit on reuse */
+		size_t want = len > 512 ? len : 512;
+
+		tw_free(pkt);
+		pkt = tw_malloc(want);
+		cap = want;
+		if (!pkt) {
+			dv_msg_free(&v->msg);
+			tw_free(v);
+			return -ENOMEM;
+		}
 	}
+	v->pkt = pkt;
+	v->pkt_cap = cap;
 	memcpy(v->pkt, resp, len);
-	rc = dv_msg_build(&v->msg, v->pkt, len);
+	rc = dv_msg_rebuild(&v->msg, v->pkt, len);
 	if (rc == 0 &&
 	    (!(v->msg.m.hdr.flags & TW_DNS_F_QR) || v->msg.m.hdr.qdcount != 1 ||
 	     v->msg.m.q.qtype != qtype ||
@@ -1130,6 +1161,12 @@ tw_val_sig_jobs(const struct tw_val *v)
 	return v ? v->sig_jobs : 0;
 }
 
+const struct tw_dns_msg *
+tw_val_msg(const struct tw_val *v)
+{
+	return v ? &v->msg.m : NULL;
+}
+
 void
 tw_val_free(struct tw_val *v)
 {
@@ -1139,6 +1176,12 @@ tw_val_free(struct tw_val *v)
 		dv_entry_put(v->zones[i].keys);
 	for (int i = 0; i < v->n_local; i++)
 		dv_entry_put(v->local[i]);
+	if (v->ctx && v->ctx->n_pool < DV_VAL_POOL) {
+		/* kept with its response buffer and message arrays */
+		dv_msg_reset(&v->msg);
+		v->ctx->pool[v->ctx->n_pool++] = v;
+		return;
+	}
 	dv_msg_free(&v->msg);
 	tw_free(v->pkt);
 	tw_free(v);

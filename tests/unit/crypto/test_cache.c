@@ -109,6 +109,49 @@ teardown(void **state)
 	return 0;
 }
 
+/* The most recently used key is compared first, exactly. */
+static void
+test_key_cache_head(void **state)
+{
+	struct tw_crypto_ctx *ctx;
+	struct tw_key *a, *b, *c;
+
+	(void)state;
+	assert_int_equal(tw_crypto_create(NULL, &ctx), 0);
+	assert_int_equal(ks[0].alg, ks[2].alg);
+	assert_int_equal(ks[0].pub_len, ks[2].pub_len);
+	assert_int_equal(
+		tw_key_get(ctx, ks[0].alg, ks[0].pub, ks[0].pub_len, &a),
+		TW_CRYPTO_VALID);
+	assert_ptr_equal(ctx->keys.head, a);
+	/* same algorithm and length, other octets: not the head's entry */
+	assert_int_equal(
+		tw_key_get(ctx, ks[2].alg, ks[2].pub, ks[2].pub_len, &b),
+		TW_CRYPTO_VALID);
+	assert_ptr_not_equal(a, b);
+	assert_ptr_equal(ctx->keys.head, b);
+	/* the head again, then the other one from its bucket */
+	assert_int_equal(
+		tw_key_get(ctx, ks[2].alg, ks[2].pub, ks[2].pub_len, &c),
+		TW_CRYPTO_VALID);
+	assert_ptr_equal(c, b);
+	tw_key_unpin(ctx, c);
+	assert_int_equal(
+		tw_key_get(ctx, ks[0].alg, ks[0].pub, ks[0].pub_len, &c),
+		TW_CRYPTO_VALID);
+	assert_ptr_equal(c, a);
+	assert_ptr_equal(ctx->keys.head, a);
+	tw_key_unpin(ctx, c);
+	/* the head's octets under another algorithm are not the head */
+	assert_int_equal(tw_key_get(ctx, 8, ks[0].pub, ks[0].pub_len, &c),
+			 TW_CRYPTO_BADKEY);
+	assert_int_equal(ctx->st.key_hits, 2);
+	assert_int_equal(ctx->st.key_parses, 3);
+	tw_key_unpin(ctx, a);
+	tw_key_unpin(ctx, b);
+	tw_crypto_destroy(ctx);
+}
+
 static void
 test_key_cache_pins(void **state)
 {
@@ -179,6 +222,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vcache_basic),
 		cmocka_unit_test(test_vcache_lru),
+		cmocka_unit_test(test_key_cache_head),
 		cmocka_unit_test(test_key_cache_pins),
 	};
 

@@ -115,6 +115,74 @@ test_names(void **state)
 }
 
 /* Many RRs, many RRsets: grouped by sorting, in bounded time. */
+/* Rebuilding over the arrays of an earlier message; shared owners. */
+static void
+test_rebuild(void **state)
+{
+	struct ts_msg *big = ts_msg_new("x.example.", TW_DNS_T_A, 0);
+	struct ts_msg *m = ts_msg_new("WWW.Example.", TW_DNS_T_A, 0);
+	uint8_t www[TW_DNS_NAME_MAX],
+		sig[18 + TW_DNS_NAME_MAX] = { 0, 1, 13, 2 };
+	struct dv_msg dm;
+	int s;
+
+	(void)state;
+	for (int i = 0; i < 100; i++) {
+		char o[64];
+
+		snprintf(o, sizeof(o), "h%d.example.", i % 30);
+		ts_add(big, 0, o, TW_DNS_T_A, 60, "\1\2\3\4", 4);
+	}
+	ts_msg_wire(big);
+	hx_name("example.", sig + 18);
+	/* the owners are the question's name (compression pointers) */
+	ts_add_a(m, 0, "WWW.Example.", "192.0.2.1");
+	ts_add(m, 0, "WWW.Example.", TW_DNS_T_RRSIG, 3600, sig, 18 + 9 + 4);
+	ts_add_a(m, 0, "WWW.Example.", "192.0.2.2");
+	ts_msg_wire(m);
+
+	memset(&dm, 0, sizeof(dm));
+	assert_int_equal(dv_msg_rebuild(&dm, big->wire, big->len), 0);
+	assert_int_equal(dm.n_rr, 100);
+	assert_int_equal(dm.n_sets, 30);
+	assert_int_equal(dv_msg_canon(&dm, &dm.sets[0]), 0);
+	dv_msg_reset(&dm);
+	assert_int_equal(dm.n_sets, 0);
+	assert_true(dm.rr_cap >= 100);
+	/* the small one in the big one's arrays: same result as a build */
+	assert_int_equal(dv_msg_rebuild(&dm, m->wire, m->len), 0);
+	assert_int_equal(dm.n_rr, 3);
+	assert_int_equal(dm.n_sets, 1);
+	/* one lowercased copy of the owner for the three RRs */
+	assert_int_equal(dm.names_len, 13);
+	assert_memory_equal(dm.names, "\3www\7example", 13);
+	hx_name("www.example.", www);
+	s = dv_msg_find(&dm, TW_DNS_SEC_AN, www, TW_DNS_T_A);
+	assert_int_equal(s, 0);
+	assert_int_equal(dm.sets[s].n, 2);
+	assert_int_equal(dm.sets[s].n_sig, 1);
+	assert_null(dm.sets[s].canon);
+	/* canonical rdata in the kept buffer */
+	assert_int_equal(dv_msg_canon(&dm, &dm.sets[s]), 0);
+	assert_false(dm.sets[s].canon_heap);
+	assert_int_equal(dm.sets[s].canon[0].len, 4);
+	assert_int_equal(dm.sets[s].canon[1].len, 4);
+	assert_memory_equal(dm.sets[s].canon[1].data, "\xc0\x00\x02\x02", 4);
+	/* RRSIG in the middle: regrouped, data RRs first in wire order */
+	assert_int_equal(dv_msg_rr(&dm, 0)->rr.type, TW_DNS_T_A);
+	assert_int_equal(dv_msg_rr(&dm, 1)->rr.type, TW_DNS_T_A);
+	assert_int_equal(dv_msg_rr(&dm, 2)->rr.type, TW_DNS_T_RRSIG);
+	assert_true(dv_msg_rr(&dm, 0)->rr.owner_off <
+		    dv_msg_rr(&dm, 1)->rr.owner_off);
+	dv_msg_reset(&dm);
+	/* malformed over kept arrays: an error, the arrays still freed */
+	assert_true(dv_msg_rebuild(&dm, m->wire, m->len - 3) < 0);
+	dv_msg_free(&dm);
+	assert_null(dm.rrs);
+	free(big);
+	free(m);
+}
+
 static void
 test_many(void **state)
 {
@@ -152,6 +220,7 @@ main(void)
 		cmocka_unit_test(test_canonical),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_many),
+		cmocka_unit_test(test_rebuild),
 	};
 
 	return cmocka_run_group_tests_name("dnssec/rrset", tests, NULL, NULL);

@@ -157,6 +157,14 @@ test_api(void **state)
 	assert_int_equal(tw_val_result(v)->status, TW_DNSSEC_SECURE);
 	assert_int_equal(tw_val_result(v)->reason[0], '\0');
 	assert_int_equal(tw_val_sig_jobs(v), 2);
+	/* the response as the validation parsed it (its own copy) */
+	assert_null(tw_val_msg(NULL));
+	assert_non_null(tw_val_msg(v));
+	assert_int_equal(tw_val_msg(v)->len, m->len);
+	assert_int_equal(tw_val_msg(v)->q.qtype, TW_DNS_T_A);
+	assert_int_equal(tw_val_msg(v)->hdr.ancount, 2);
+	assert_ptr_not_equal(tw_val_msg(v)->pkt, m->wire);
+	assert_memory_equal(tw_val_msg(v)->pkt, m->wire, m->len);
 	/* nothing pending: -EINVAL */
 	assert_int_equal(tw_val_provide(v, w.e[0].wire, w.e[0].len), -EINVAL);
 	assert_int_equal(tw_val_provide(NULL, NULL, 0), -EINVAL);
@@ -186,10 +194,38 @@ test_api(void **state)
 		tw_val_start(ctx, m->wire, m->len, q, TW_DNS_T_A, HX_NOW, &v),
 		TW_VAL_NEED);
 	tw_val_free(v);
+	/* freed validations are reused by the context: a recycled one
+	 * starts clean (a smaller, then a larger response than before) */
+	{
+		struct ts_msg *big = ts_msg_new("www.example.", TW_DNS_T_A, 0);
+		struct tw_val *v2;
+
+		for (int i = 0; i < 40; i++)
+			ts_add_a(big, 0, "www.example.", "192.0.2.1");
+		add_signed_a(big, "www.example.", &ex);
+		ts_msg_wire(big);
+		assert_true(big->len > 512);
+		assert_int_equal(tw_val_start(ctx, big->wire, big->len, q,
+					      TW_DNS_T_A, HX_NOW, &v2),
+				 TW_VAL_NEED);
+		assert_int_equal(tw_val_msg(v2)->len, big->len);
+		assert_memory_equal(tw_val_msg(v2)->pkt, big->wire, big->len);
+		tw_val_free(v2);
+		assert_int_equal(tw_val_start(ctx, m->wire, m->len, q,
+					      TW_DNS_T_A, HX_NOW, &v2),
+				 TW_VAL_NEED);
+		assert_null(tw_val_result(v2));
+		assert_int_equal(tw_val_msg(v2)->len, m->len);
+		assert_int_equal(tw_val_provide(v2, w.e[0].wire, w.e[0].len),
+				 TW_VAL_DONE);
+		assert_int_equal(tw_val_result(v2)->status, TW_DNSSEC_SECURE);
+		tw_val_free(v2);
+		free(big);
+	}
 
 	tw_dnssec_stats_get(ctx, &st);
-	assert_int_equal(st.validations, 4);
-	assert_int_equal(st.secure, 1);
+	assert_int_equal(st.validations, 6);
+	assert_int_equal(st.secure, 2);
 	assert_int_equal(st.indeterminate, 2);
 	assert_true(st.fetches >= 4);
 	assert_true(st.sig_jobs >= 2);
