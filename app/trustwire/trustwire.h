@@ -57,8 +57,8 @@ struct tw_rxq_ref {
 /** A DNS query of an RX burst waiting for its cache lookup. */
 struct tw_hitq {
 	struct rte_mbuf *m;
-	struct tw_cls c; /**< classified in place (no copy per query) */
-	struct tw_query_info qi;
+	struct tw_cls c;	/**< classified in place (no copy per query) */
+	struct tw_query_hit qi; /**< tw_query_info_hit() */
 	uint16_t port_idx;
 };
 

@@ -41,7 +41,7 @@ miss(struct tw_lcore *lc, struct rte_mbuf *m, uint32_t hash)
  *   1. tw_dns_qkey_parse(): header + question, lowercased and hashed in
  *      one pass with the per-process seed (the cache key, the coalescing
  *      key and the validator choice are this one hash);
- *   2. tw_query_info(): the OPT RR (EDNS size, DO) and the flags that
+ *   2. tw_query_info_hit(): the OPT RR (EDNS size, DO) and the flags that
  *      pick the cache variant (TW_CACHE_KF_*);
  *   3. queued for the burst lookup (tw_worker_poll() then looks the
  *      whole burst up at once and answers the hits); what the cache
@@ -64,8 +64,9 @@ worker_handle_dns_query(struct tw_lcore *lc, uint16_t port_idx,
 
 	tw_stat_inc(&lc->stats, TW_CTR_QUERIES);
 	qend = tw_dns_qkey_parse(msg, pkt->payload_len, app->hash_seed, k);
-	if (unlikely(qend < 0 || tw_query_info(msg, pkt->payload_len,
-					       (size_t)qend, &h->qi) != 0)) {
+	if (unlikely(qend < 0 ||
+		     tw_query_info_hit(msg, pkt->payload_len, (size_t)qend,
+				       &h->qi) != 0)) {
 		drop(lc, m, TW_CTR_MALFORMED);
 		return;
 	}
