@@ -78,6 +78,13 @@ worker_handle_dns_query(struct tw_lcore *lc, uint16_t port_idx,
 		miss(lc, m, k->hash);
 		return;
 	}
+	/* The lookup key, and its bucket on its way now rather than at the
+	 * burst lookup: the rest of the burst's parsing hides the miss. */
+	lc->ck[lc->n_hq] = (struct tw_cache_key){ .data = k->key,
+						  .len = k->len,
+						  .hash = k->hash,
+						  .flags = h->qi.kflags };
+	tw_cache_prefetch(lc->cw, &lc->ck[lc->n_hq]);
 	h->m = m;
 	/* tw_worker_poll() classifies into the next slot: nothing to copy. */
 	if (unlikely(c != &h->c))
@@ -170,12 +177,7 @@ lookup_burst(struct tw_lcore *lc, uint32_t now)
 
 	if (n == 0)
 		return;
-	for (i = 0; i < n; i++) {
-		lc->ck[i].data = lc->hk[i].key;
-		lc->ck[i].len = lc->hk[i].len;
-		lc->ck[i].hash = lc->hk[i].hash;
-		lc->ck[i].flags = lc->hq[i].qi.kflags;
-	}
+	/* The keys (lc->ck) were filled by worker_handle_dns_query(). */
 	tw_cache_lookup_burst(lc->cw, lc->ck, n, now, lc->hb);
 	for (i = 0; i < n; i++) {
 		if (likely(lc->hb[i] != NULL)) {
@@ -441,10 +443,15 @@ tw_worker_poll(struct tw_lcore *lc)
 		if (n == 0)
 			continue;
 		tw_stat_add(&lc->stats, TW_CTR_RX, n);
+		/* Frames two ahead: a DRAM miss takes longer than one
+		 * packet's work. */
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[0], void *));
+		if (n > 1)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[1], void *));
 		for (i = 0; i < n; i++) {
-			if (i + 1 < n)
+			if (i + 2 < n)
 				rte_prefetch0(
-					rte_pktmbuf_mtod(pkts[i + 1], void *));
+					rte_pktmbuf_mtod(pkts[i + 2], void *));
 			handle_one(lc, r->port_idx, pkts[i]);
 		}
 		lookup_burst(lc, now);
