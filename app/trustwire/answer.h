@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "tw_cache.h"
 #include "tw_dns.h"
@@ -69,6 +70,84 @@ struct tw_query_info {
  */
 int tw_query_info(const uint8_t *msg, size_t len, size_t qend,
 		  struct tw_query_info *qi);
+
+/** What the worker's hit path needs of tw_query_info(). */
+struct tw_query_hit {
+	uint16_t id;
+	uint16_t limit; /**< as tw_query_info.limit */
+	uint8_t kflags; /**< as tw_query_info.kflags */
+	uint8_t slow;	/**< as tw_query_info.slow */
+};
+
+/**
+ * tw_query_info() for the worker's hit path, right after
+ * tw_dns_qkey_parse() (@p qend is its result), and only the facts the
+ * hit path uses: one straight pass over the header counts and the OPT
+ * RR for the common shape (no answer or authority RRs; no additional
+ * RR, or one OPT RR, RFC 6891 6.1.1, with no option or exactly one,
+ * e.g. a COOKIE, RFC 7873 4). Anything else goes to tw_query_info().
+ * Same return and same values as tw_query_info()
+ * (tests/app/test_answer.c compares both on random mutations).
+ */
+static inline int
+tw_query_info_hit(const uint8_t *msg, size_t len, size_t qend,
+		  struct tw_query_hit *qh)
+{
+	struct tw_query_info qi;
+	uint16_t flags, ar, rdlen, lim;
+	const uint8_t *o;
+	uint8_t kf, slow;
+	uint64_t cnt;
+	int rc;
+
+	if (unlikely(qend > len || qend < TW_DNS_HDR_LEN))
+		goto full;
+	/* QDCOUNT ANCOUNT NSCOUNT ARCOUNT in one load: 1, 0, 0, any. */
+	memcpy(&cnt, msg + 4, sizeof(cnt));
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	cnt = __builtin_bswap64(cnt);
+#endif
+	if (unlikely((cnt >> 16) != 0x100000000ull))
+		goto full;
+	ar = (uint16_t)cnt;
+	flags = tw_get16(msg + 2);
+	/* RD 0x0100 -> 0x04, CD 0x0010 -> 0x02, AD 0x0020 -> 0x08. */
+	kf = (uint8_t)(((flags >> 6) & TW_CACHE_KF_RD) |
+		       ((flags >> 3) & TW_CACHE_KF_CD) |
+		       ((flags >> 2) & TW_CACHE_KF_AD));
+	slow = (flags & TW_DNS_F_OPCODE_MASK) ? TW_QS_OPCODE : 0;
+	qh->id = tw_get16(msg);
+	if (ar == 0) {
+		qh->limit = TW_ANS_UDP_MIN;
+		qh->kflags = kf;
+		qh->slow = slow;
+		return 0;
+	}
+	o = msg + qend;
+	if (unlikely(ar != 1 || len - qend < 11 || o[0] != 0 ||
+		     tw_get16(o + 1) != TW_DNS_T_OPT))
+		goto full;
+	rdlen = tw_get16(o + 9);
+	/* No option, or exactly one filling the rdata. */
+	if (unlikely(rdlen > len - qend - 11 ||
+		     (rdlen != 0 &&
+		      (rdlen < 4 || tw_get16(o + 13) != rdlen - 4))))
+		goto full;
+	lim = tw_get16(o + 3);
+	/* RFC 6891 6.2.5: below 512 counts as 512. */
+	qh->limit = lim < TW_ANS_UDP_MIN ? TW_ANS_UDP_MIN : lim;
+	qh->kflags = (uint8_t)(kf | TW_CACHE_KF_EDNS |
+			       ((o[7] & 0x80) ? TW_CACHE_KF_DO : 0));
+	qh->slow = (uint8_t)(slow | (o[6] != 0 ? TW_QS_BADVERS : 0));
+	return 0;
+full:
+	rc = tw_query_info(msg, len, qend, &qi);
+	qh->id = qi.id;
+	qh->limit = qi.limit;
+	qh->kflags = qi.kflags;
+	qh->slow = qi.slow;
+	return rc;
+}
 
 /**
  * The same facts from a fully parsed query (validator side, TCP, and

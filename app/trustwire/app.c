@@ -259,6 +259,17 @@ new_lcore(struct tw_app *app, const struct tw_config *cfg, unsigned id,
 		&lc->bogus_rl, cfg->log.bogus_rate, cfg->log.bogus_burst,
 		(uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec);
 	for (p = 0; p < app->n_ports; p++) {
+		const struct tw_port *port = &app->ports[p];
+		struct tw_port_hot *ph = &lc->port_hot[p];
+
+		ph->udp_max[0] = tw_port_udp_max(port, false);
+		ph->udp_max[1] = tw_port_udp_max(port, true);
+		ph->tx_fl =
+			(uint8_t)((port->tx_ip4_cksum ? TW_NET_F_TX_IP_OFFLOAD
+						      : 0) |
+				  (port->tx_udp_cksum ? TW_NET_F_TX_L4_OFFLOAD
+						      : 0));
+		ph->rx_cksum = port->rx_cksum;
 		tw_txq_init(&lc->txq[p], &app->ports[p], idx, lc->burst);
 		if (app->has_exc)
 			tw_txq_init(&lc->exc_txq[p], &app->exc[p], widx,

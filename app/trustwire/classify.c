@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "classify.h"
+#include "net_pkt_fast.h"
 
 static enum tw_pkt_class
 done(struct tw_cls *c, enum tw_pkt_class k)
@@ -112,7 +113,10 @@ tw_classify(const struct tw_classify_ctx *cx, const uint8_t *frame, size_t len,
 		c->rc = 0;
 		return done(c, TW_PKT_NOT_OURS);
 	}
-	c->rc = tw_pkt_parse(frame, len, p, flags);
+	/* tw_pkt_parse(), its fast path inline (no call per packet). */
+	c->rc = likely(net_pkt_parse_fast(frame, len, p, flags) == 0)
+			? 0
+			: net_pkt_parse_general(frame, len, p, flags);
 	switch (c->rc) {
 	case 0:
 		break;

@@ -54,11 +54,22 @@ struct tw_rxq_ref {
 	uint16_t queue_id;
 };
 
+/**
+ * What the worker's hit path needs of a port, copied at start (the port
+ * settings do not change while the lcores run): no walk through app and
+ * its port array per packet.
+ */
+struct tw_port_hot {
+	uint16_t udp_max[2]; /**< tw_port_udp_max(): IPv4, IPv6 */
+	uint8_t tx_fl;	     /**< TW_NET_F_TX_*_OFFLOAD of its TX offloads */
+	bool rx_cksum;	     /**< the port verifies RX checksums */
+};
+
 /** A DNS query of an RX burst waiting for its cache lookup. */
 struct tw_hitq {
 	struct rte_mbuf *m;
-	struct tw_cls c; /**< classified in place (no copy per query) */
-	struct tw_query_info qi;
+	struct tw_cls c;	/**< classified in place (no copy per query) */
+	struct tw_query_hit qi; /**< tw_query_info_hit() */
 	uint16_t port_idx;
 };
 
@@ -86,6 +97,7 @@ struct tw_lcore {
 	uint16_t burst;
 	uint16_t n_rxq;
 	struct tw_rxq_ref rxq[TW_MAX_PORTS];
+	struct tw_port_hot port_hot[TW_MAX_PORTS]; /**< by port index */
 	uint64_t drain_tsc; /**< TX flush period in TSC cycles */
 	uint64_t tsc_hz;
 

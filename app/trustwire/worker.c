@@ -28,11 +28,11 @@ stage(struct tw_stage *s, struct rte_mbuf *m)
 	s->m[s->n++] = m;
 }
 
-/* A miss: to the validator that owns the question's hash. */
+/* A miss: to the validator that owns the question's hash (the caller
+ * counts it). */
 static inline void
 miss(struct tw_lcore *lc, struct rte_mbuf *m, uint32_t hash)
 {
-	tw_stat_inc(&lc->stats, TW_CTR_MISSES);
 	stage(&lc->stage_miss[hash % lc->app->n_validators], m);
 }
 
@@ -41,7 +41,7 @@ miss(struct tw_lcore *lc, struct rte_mbuf *m, uint32_t hash)
  *   1. tw_dns_qkey_parse(): header + question, lowercased and hashed in
  *      one pass with the per-process seed (the cache key, the coalescing
  *      key and the validator choice are this one hash);
- *   2. tw_query_info(): the OPT RR (EDNS size, DO) and the flags that
+ *   2. tw_query_info_hit(): the OPT RR (EDNS size, DO) and the flags that
  *      pick the cache variant (TW_CACHE_KF_*);
  *   3. queued for the burst lookup (tw_worker_poll() then looks the
  *      whole burst up at once and answers the hits); what the cache
@@ -62,17 +62,29 @@ worker_handle_dns_query(struct tw_lcore *lc, uint16_t port_idx,
 	struct tw_dns_qkey *k = &lc->hk[lc->n_hq];
 	int qend;
 
-	tw_stat_inc(&lc->stats, TW_CTR_QUERIES);
+	/* The queries that reach the hit queue are counted per burst
+	 * (lookup_burst()). */
 	qend = tw_dns_qkey_parse(msg, pkt->payload_len, app->hash_seed, k);
-	if (unlikely(qend < 0 || tw_query_info(msg, pkt->payload_len,
-					       (size_t)qend, &h->qi) != 0)) {
+	if (unlikely(qend < 0 ||
+		     tw_query_info_hit(msg, pkt->payload_len, (size_t)qend,
+				       &h->qi) != 0)) {
+		tw_stat_inc(&lc->stats, TW_CTR_QUERIES);
 		drop(lc, m, TW_CTR_MALFORMED);
 		return;
 	}
 	if (unlikely(h->qi.slow != 0)) {
+		tw_stat_inc(&lc->stats, TW_CTR_QUERIES);
+		tw_stat_inc(&lc->stats, TW_CTR_MISSES);
 		miss(lc, m, k->hash);
 		return;
 	}
+	/* The lookup key, and its bucket on its way now rather than at the
+	 * burst lookup: the rest of the burst's parsing hides the miss. */
+	lc->ck[lc->n_hq] = (struct tw_cache_key){ .data = k->key,
+						  .len = k->len,
+						  .hash = k->hash,
+						  .flags = h->qi.kflags };
+	tw_cache_prefetch(lc->cw, &lc->ck[lc->n_hq]);
 	h->m = m;
 	/* tw_worker_poll() classifies into the next slot: nothing to copy. */
 	if (unlikely(c != &h->c))
@@ -90,11 +102,9 @@ worker_handle_dns_query(struct tw_lcore *lc, uint16_t port_idx,
 static void
 reply_hit(struct tw_lcore *lc, struct tw_hitq *h, size_t dns_len)
 {
-	const struct tw_port *port = &lc->app->ports[h->port_idx];
 	struct rte_mbuf *m = h->m;
 	struct tw_pkt *pkt = &h->c.pkt;
-	unsigned fl = (port->tx_ip4_cksum ? TW_NET_F_TX_IP_OFFLOAD : 0) |
-		      (port->tx_udp_cksum ? TW_NET_F_TX_L4_OFFLOAD : 0);
+	unsigned fl = lc->port_hot[h->port_idx].tx_fl;
 	int n;
 
 	n = tw_pkt_udp_reply(rte_pktmbuf_mtod(m, uint8_t *),
@@ -109,14 +119,16 @@ reply_hit(struct tw_lcore *lc, struct tw_hitq *h, size_t dns_len)
 	m->pkt_len = (uint32_t)n;
 	m->ol_flags = 0;
 	if (fl != 0)
-		tw_port_tx_offload(port, m, (uint16_t)pkt->l3_off,
+		tw_port_tx_offload(&lc->app->ports[h->port_idx], m,
+				   (uint16_t)pkt->l3_off,
 				   (uint16_t)(pkt->l4_off - pkt->l3_off),
 				   pkt->ip_ver == 6);
 	tw_txq_send(&lc->txq[h->port_idx], m);
 }
 
-/* Answer a hit in the query's own mbuf and send it. */
-static void
+/* Answer a hit in the query's own mbuf and send it. @return 1 when it
+ * counts as a hit (answered, TC=1 included), 0 when it was dropped. */
+static unsigned
 answer_hit(struct tw_lcore *lc, struct tw_hitq *h, const struct tw_dns_qkey *k,
 	   const struct tw_cache_blob *b, uint32_t now)
 {
@@ -125,10 +137,9 @@ answer_hit(struct tw_lcore *lc, struct tw_hitq *h, const struct tw_dns_qkey *k,
 	uint8_t *dns = rte_pktmbuf_mtod_offset(m, uint8_t *, pkt->payload_off);
 	size_t room = (size_t)m->buf_len - m->data_off - pkt->payload_off;
 	/* The client's size, and no IP fragments (RFC 9715 3.1): the MTU. */
-	size_t cap =
-		TW_MIN(TW_MIN(room, (size_t)h->qi.limit),
-		       (size_t)tw_port_udp_max(&lc->app->ports[h->port_idx],
-					       pkt->ip_ver == 6));
+	size_t cap = TW_MIN(
+		TW_MIN(room, (size_t)h->qi.limit),
+		(size_t)lc->port_hot[h->port_idx].udp_max[pkt->ip_ver == 6]);
 	uint8_t qn[TW_DNS_NAME_MAX];
 	int n;
 
@@ -136,9 +147,8 @@ answer_hit(struct tw_lcore *lc, struct tw_hitq *h, const struct tw_dns_qkey *k,
 	 * which stay where they are. */
 	n = tw_cache_blob_render_inplace(b, dns, cap, h->qi.id, now);
 	if (likely(n >= 0)) {
-		tw_stat_inc(&lc->stats, TW_CTR_HITS);
 		reply_hit(lc, h, (size_t)n);
-		return;
+		return 1;
 	}
 	/* Too big for the client: TC=1 (RFC 6891 7, RFC 1035). */
 	memcpy(qn, dns + TW_DNS_HDR_LEN, k->name_len);
@@ -149,10 +159,10 @@ answer_hit(struct tw_lcore *lc, struct tw_hitq *h, const struct tw_dns_qkey *k,
 	tw_stat_inc(&lc->stats, TW_CTR_TRUNCATED);
 	if (n < 0) {
 		drop(lc, m, TW_CTR_MALFORMED);
-		return;
+		return 0;
 	}
-	tw_stat_inc(&lc->stats, TW_CTR_HITS);
 	tw_reply_udp(lc, h->port_idx, m, &h->c.pkt, (size_t)n);
+	return 1;
 }
 
 /*
@@ -163,23 +173,25 @@ answer_hit(struct tw_lcore *lc, struct tw_hitq *h, const struct tw_dns_qkey *k,
 static void
 lookup_burst(struct tw_lcore *lc, uint32_t now)
 {
-	unsigned i, n = lc->n_hq;
+	unsigned i, n = lc->n_hq, hits = 0, misses = 0;
 
 	if (n == 0)
 		return;
-	for (i = 0; i < n; i++) {
-		lc->ck[i].data = lc->hk[i].key;
-		lc->ck[i].len = lc->hk[i].len;
-		lc->ck[i].hash = lc->hk[i].hash;
-		lc->ck[i].flags = lc->hq[i].qi.kflags;
-	}
+	/* The keys (lc->ck) were filled by worker_handle_dns_query(). */
 	tw_cache_lookup_burst(lc->cw, lc->ck, n, now, lc->hb);
 	for (i = 0; i < n; i++) {
-		if (lc->hb[i] != NULL)
-			answer_hit(lc, &lc->hq[i], &lc->hk[i], lc->hb[i], now);
-		else
+		if (likely(lc->hb[i] != NULL)) {
+			hits += answer_hit(lc, &lc->hq[i], &lc->hk[i],
+					   lc->hb[i], now);
+		} else {
+			misses++;
 			miss(lc, lc->hq[i].m, lc->hk[i].hash);
+		}
 	}
+	/* Per burst, not per packet. */
+	tw_stat_add(&lc->stats, TW_CTR_QUERIES, n);
+	tw_stat_add(&lc->stats, TW_CTR_HITS, hits);
+	tw_stat_add(&lc->stats, TW_CTR_MISSES, misses);
 	lc->n_hq = 0;
 }
 
@@ -340,7 +352,7 @@ handle_one(struct tw_lcore *lc, uint16_t port_idx, struct rte_mbuf *m)
 		return;
 	}
 	/* Checksums the NIC verified are not verified again (lib/net). */
-	if (app->ports[port_idx].rx_cksum) {
+	if (lc->port_hot[port_idx].rx_cksum) {
 		if (unlikely((f & RTE_MBUF_F_RX_IP_CKSUM_MASK) ==
 				     RTE_MBUF_F_RX_IP_CKSUM_BAD ||
 			     (f & RTE_MBUF_F_RX_L4_CKSUM_MASK) ==
@@ -431,10 +443,15 @@ tw_worker_poll(struct tw_lcore *lc)
 		if (n == 0)
 			continue;
 		tw_stat_add(&lc->stats, TW_CTR_RX, n);
+		/* Frames two ahead: a DRAM miss takes longer than one
+		 * packet's work. */
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[0], void *));
+		if (n > 1)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[1], void *));
 		for (i = 0; i < n; i++) {
-			if (i + 1 < n)
+			if (i + 2 < n)
 				rte_prefetch0(
-					rte_pktmbuf_mtod(pkts[i + 1], void *));
+					rte_pktmbuf_mtod(pkts[i + 2], void *));
 			handle_one(lc, r->port_idx, pkts[i]);
 		}
 		lookup_burst(lc, now);

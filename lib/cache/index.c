@@ -118,14 +118,12 @@ tw_cache_prefetch(const struct tw_cache_worker *w, const struct tw_cache_key *k)
 	__builtin_prefetch(&b->blob[0], 0);
 }
 
-const struct tw_cache_blob *
-tw_cache_lookup(struct tw_cache_worker *w, const struct tw_cache_key *k,
-		uint32_t now)
+/* tw_cache_lookup() with the mixed hash, its bucket and its tag match
+ * already known (the burst lookup has them from its prefetch stages). */
+static inline const struct tw_cache_blob *
+lookup_in(struct tw_cache_worker *w, struct tw_cache_bucket *b, uint32_t hk,
+	  unsigned m, const struct tw_cache_key *k, uint32_t now)
 {
-	uint32_t hk = tw_cache_mix(k->hash, k->flags);
-	struct tw_cache_bucket *b = &w->buckets[tw_cache_bucket_of(w, hk)];
-	unsigned m = tag_match(b, hk);
-
 	while (m != 0) {
 		unsigned i = (unsigned)__builtin_ctz(m);
 		const struct tw_cache_blob *blob = b->blob[i];
@@ -160,12 +158,24 @@ tw_cache_lookup(struct tw_cache_worker *w, const struct tw_cache_key *k,
 	return NULL;
 }
 
+const struct tw_cache_blob *
+tw_cache_lookup(struct tw_cache_worker *w, const struct tw_cache_key *k,
+		uint32_t now)
+{
+	uint32_t hk = tw_cache_mix(k->hash, k->flags);
+	struct tw_cache_bucket *b = &w->buckets[tw_cache_bucket_of(w, hk)];
+
+	return lookup_in(w, b, hk, tag_match(b, hk), k, now);
+}
+
 unsigned
 tw_cache_lookup_burst(struct tw_cache_worker *w,
 		      const struct tw_cache_key *keys, unsigned n, uint32_t now,
 		      const struct tw_cache_blob **out)
 {
 	struct tw_cache_bucket *bk[TW_CACHE_LOOKUP_BURST];
+	uint32_t hks[TW_CACHE_LOOKUP_BURST];
+	unsigned tm[TW_CACHE_LOOKUP_BURST];
 	unsigned hits = 0;
 
 	while (n > 0) {
@@ -175,15 +185,16 @@ tw_cache_lookup_burst(struct tw_cache_worker *w,
 		for (unsigned i = 0; i < m; i++) {
 			uint32_t hk = tw_cache_mix(keys[i].hash, keys[i].flags);
 
+			hks[i] = hk;
 			bk[i] = &w->buckets[tw_cache_bucket_of(w, hk)];
 			__builtin_prefetch(bk[i], 1);
 			__builtin_prefetch(&bk[i]->blob[0], 0);
 		}
 		/* Stage 2: tags; blob header, key and start of message. */
 		for (unsigned i = 0; i < m; i++) {
-			uint32_t hk = tw_cache_mix(keys[i].hash, keys[i].flags);
-			unsigned t = tag_match(bk[i], hk);
+			unsigned t = tag_match(bk[i], hks[i]);
 
+			tm[i] = t;
 			if (t != 0) {
 				const uint8_t *p =
 					(const uint8_t *)bk[i]
@@ -194,9 +205,18 @@ tw_cache_lookup_burst(struct tw_cache_worker *w,
 				__builtin_prefetch(p + 3 * TW_CACHE_LINE, 0);
 			}
 		}
-		/* Stage 3: the real lookups, now mostly cache hits. */
+		/* Stage 3: the real lookups, now mostly cache hits. Once a
+		 * lookup has removed an expired entry (it went to the
+		 * deferred list), a later key may share that bucket: its
+		 * tags are matched again. */
+		uint32_t n_defer = w->n_defer;
+
 		for (unsigned i = 0; i < m; i++) {
-			out[i] = tw_cache_lookup(w, &keys[i], now);
+			unsigned t = tm[i];
+
+			if (unlikely(w->n_defer != n_defer))
+				t = tag_match(bk[i], hks[i]);
+			out[i] = lookup_in(w, bk[i], hks[i], t, &keys[i], now);
 			hits += out[i] != NULL;
 		}
 		keys += m;

@@ -285,6 +285,97 @@ test_query_info(void **state)
 	assert_int_equal(qi.slow, TW_QS_EXTRA);
 }
 
+/* tw_query_info_hit() against tw_query_info(): return and its fields. */
+static void
+same_info(const uint8_t *buf, size_t n, size_t qend)
+{
+	struct tw_query_info a;
+	struct tw_query_hit b;
+	int ra, rb;
+
+	ra = tw_query_info(buf, n, qend, &a);
+	rb = tw_query_info_hit(buf, n, qend, &b);
+	assert_int_equal(ra, rb);
+	if (ra != 0)
+		return;
+	assert_int_equal(a.id, b.id);
+	assert_int_equal(a.limit, b.limit);
+	assert_int_equal(a.kflags, b.kflags);
+	assert_int_equal(a.slow, b.slow);
+}
+
+static void
+test_query_info_hit(void **state)
+{
+	static const uint8_t cookie[] = { 0, 10, 0, 8, 1, 2, 3, 4, 5, 6, 7, 8 };
+	static const uint8_t two[] = { 0, 10, 0, 0, 0, 8, 0, 1, 9 };
+	static const uint16_t fl[] = { 0,
+				       TW_DNS_F_RD,
+				       TW_DNS_F_RD | TW_DNS_F_CD,
+				       TW_DNS_F_AD | TW_DNS_F_CD,
+				       0xffff & ~TW_DNS_F_QR,
+				       2 << 11 };
+	uint8_t base[8][512], buf[512];
+	size_t blen[8], n, qend;
+	struct tw_dns_qkey k;
+	unsigned i, j, nb = 0;
+	int q;
+
+	(void)state;
+	for (i = 0; i < sizeof(fl) / sizeof(fl[0]); i++) {
+		blen[0] = query(base[0], fl[i], 0, 0, 0, 0, NULL, 0);
+		blen[1] = query(base[1], fl[i], 1, 4096, TW_DNS_EDNS_DO, 0,
+				NULL, 0);
+		blen[2] = query(base[2], fl[i], 1, 1232, 0, 0, cookie,
+				sizeof(cookie));
+		blen[3] = query(base[3], fl[i], 1, 100, 0x7fff, 1, NULL, 0);
+		blen[4] = query(base[4], fl[i], 1, 1400, TW_DNS_EDNS_DO, 0, two,
+				sizeof(two));
+		blen[5] = query(base[5], fl[i], 1, 512, 0, 0, cookie, 4);
+		for (j = 0; j < 6; j++)
+			same_info(base[j], blen[j], 12 + KEY_A_LEN);
+	}
+	nb = 6;
+	/* Random mutations: a few octets of the header counts, the OPT
+	 * RR or anywhere, and random lengths. */
+	srand(7);
+	for (i = 0; i < 200000; i++) {
+		unsigned b = (unsigned)rand() % nb,
+			 m = 1 + (unsigned)rand() % 3;
+
+		n = blen[b];
+		memcpy(buf, base[b], n);
+		for (j = 0; j < m; j++) {
+			unsigned r = (unsigned)rand();
+			size_t at;
+
+			switch (r % 4) {
+			case 0: /* the counts */
+				at = 6 + (r >> 2) % 6;
+				break;
+			case 1: /* the OPT RR and its options */
+				at = 12 + KEY_A_LEN + (r >> 2) % 24;
+				break;
+			default:
+				at = (r >> 2) % (n + 8);
+				break;
+			}
+			if (at < sizeof(buf))
+				buf[at] = (r >> 12) & 1
+						  ? (uint8_t)(r >> 16)
+						  : (uint8_t)((r >> 16) & 3);
+		}
+		if (rand() % 4 == 0)
+			n = (size_t)rand() % (n + 8);
+		q = tw_dns_qkey_parse(buf, n, 7, &k);
+		if (q >= 0)
+			same_info(buf, n, (size_t)q);
+		qend = 12 + KEY_A_LEN;
+		if (qend <= n)
+			same_info(buf, n, qend);
+	}
+}
+
 /* ---- Answers: flags and stripping --------------------------------------- */
 
 static void
@@ -804,6 +895,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_query_info),
+		cmocka_unit_test(test_query_info_hit),
 		cmocka_unit_test(test_secure_do),
 		cmocka_unit_test(test_do0_strips),
 		cmocka_unit_test(test_cd),
