@@ -400,6 +400,34 @@ drain_rings(struct tw_app *app)
 }
 
 /*
+ * Each worker's cache index and admission sketch (lib/cache's large
+ * tables, tens of MB for a million entries) in DPDK memory on the
+ * worker's NUMA node: with hugepages a lookup's bucket costs no TLB
+ * miss, and the pages are there from the start (no page fault on the
+ * data path). rte_zmalloc() memory is zeroed. Where there is not
+ * enough of it (--no-huge with a small -m, few hugepages), NULL:
+ * lib/cache then takes ordinary memory, faulted in at creation.
+ */
+static void *
+cache_table_alloc(size_t size, size_t align, uint32_t worker, void *ctx)
+{
+	struct tw_app *app = ctx;
+	void *p = rte_zmalloc_socket("tw_cache_table", size, align,
+				     app->worker_socket[worker]);
+
+	if (p == NULL)
+		app->cache_small_pages++;
+	return p;
+}
+
+static void
+cache_table_free(void *p, void *ctx)
+{
+	(void)ctx;
+	rte_free(p);
+}
+
+/*
  * The DNS side: the workers' cache, the next hops of the upstreams and
  * the rings of the TCP service. Before the lcores are made.
  */
@@ -413,6 +441,9 @@ dns_setup(struct tw_app *app, const struct tw_config *cfg)
 		.ttl_min = cfg->cache.min_ttl,
 		.ttl_max = cfg->cache.max_ttl,
 		.bogus_ttl_max = cfg->cache.bogus_ttl,
+		.table_alloc = cache_table_alloc,
+		.table_free = cache_table_free,
+		.table_ctx = app,
 	};
 	char name[RTE_RING_NAMESIZE], a[64];
 	unsigned v, bad, i;
@@ -426,8 +457,15 @@ dns_setup(struct tw_app *app, const struct tw_config *cfg)
 		    cfg->cache.entries, tw_strerror(rc));
 		return rc;
 	}
-	LOG("cache: %u entries per worker, %u worker(s), %u publisher(s)",
-	    cfg->cache.entries, app->n_workers, app->n_validators);
+	LOG("cache: %u entries per worker, %u worker(s), %u publisher(s); "
+	    "index %.1f MB per worker in %s",
+	    cfg->cache.entries, app->n_workers, app->n_validators,
+	    (double)tw_cache_worker_mem(tw_cache_worker(app->cache, 0)) / 1e6,
+	    app->cache_small_pages != 0
+		    ? "ordinary pages (not enough DPDK memory: more "
+		      "hugepages or -m, or fewer cache.entries)"
+	    : rte_eal_has_hugepages() ? "hugepages"
+				      : "DPDK memory (--no-huge: 4 KiB pages)");
 	bad = tw_neigh_routes(cfg, &app->neigh, app->routes);
 	for (i = 0; i < cfg->n_upstreams; i++)
 		if (app->routes[i].neigh < 0)
@@ -491,8 +529,10 @@ tw_app_init(struct tw_app *app, const struct tw_config *cfg)
 		return EXIT_CONFIG;
 	}
 	for (id = 0; id < RTE_MAX_LCORE; id++) {
+		/* Worker indexes follow lcore ids, as in new_lcore(). */
 		if (roles[id] & TW_ROLE_WORKER)
-			app->n_workers++;
+			app->worker_socket[app->n_workers++] =
+				(int)rte_lcore_to_socket_id(id);
 		if (roles[id] & TW_ROLE_VALIDATOR)
 			app->n_validators++;
 		if (roles[id] & (TW_ROLE_WORKER | TW_ROLE_VALIDATOR))

@@ -149,6 +149,12 @@ struct tw_app {
 	struct tw_lcore *by_id[RTE_MAX_LCORE];	/**< by lcore id */
 	unsigned n_workers;
 	unsigned n_validators;
+	/** NUMA socket of each worker's lcore, by worker index: its cache
+	 * index lives there (dns_setup()). */
+	int worker_socket[RTE_MAX_LCORE];
+	/** Workers whose cache tables are in ordinary pages (no hugepage
+	 * memory left for them). */
+	unsigned cache_small_pages;
 	struct rte_ring *miss_ring[TW_MAX_VALIDATORS];
 	struct rte_ring *resp_ring[TW_MAX_VALIDATORS];
 

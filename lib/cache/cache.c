@@ -44,6 +44,8 @@ fill_config(const struct tw_cache_config *in, struct tw_cache_config *cfg)
 	if (cfg->policy != TW_CACHE_POLICY_TINYLFU &&
 	    cfg->policy != TW_CACHE_POLICY_CLOCK)
 		return -EINVAL;
+	if ((cfg->table_alloc == NULL) != (cfg->table_free == NULL))
+		return -EINVAL;
 	return 0;
 }
 

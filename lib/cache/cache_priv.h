@@ -181,6 +181,12 @@ _Static_assert(sizeof(struct tw_cache_bucket) == 128, "bucket size");
  * `period` samples, a few words per miss so no call does O(size) work.
  */
 #define TW_SKETCH_ROWS 4
+/* Where a worker's large table came from, to free it the same way. */
+struct tw_cache_table {
+	void *raw;   /* what to free */
+	bool hooked; /* from cfg->table_alloc */
+};
+
 struct tw_cache_sketch {
 	uint64_t *words;    /* rows * row_words */
 	uint32_t log_width; /* counters per row = 1 << log_width */
@@ -189,13 +195,16 @@ struct tw_cache_sketch {
 	uint32_t halve_end; /* rows * row_words, or 0 when idle */
 	uint64_t samples;   /* increments since the last halving */
 	uint64_t period;    /* samples between halvings */
-	void *raw;
+	struct tw_cache_table mem;
 };
 
 uint32_t tw_sketch_estimate(const struct tw_cache_sketch *s, uint32_t h);
 void tw_sketch_add(struct tw_cache_sketch *s, uint32_t h);
-int tw_sketch_init(struct tw_cache_sketch *s, uint32_t entries);
-void tw_sketch_fini(struct tw_cache_sketch *s);
+/* @p cfg: where the table comes from (NULL: tw_calloc()). */
+int tw_sketch_init(struct tw_cache_sketch *s, uint32_t entries,
+		   const struct tw_cache_config *cfg, uint32_t worker);
+void tw_sketch_fini(struct tw_cache_sketch *s,
+		    const struct tw_cache_config *cfg);
 
 /* Raw worker counters (lookups = hits + misses). */
 struct tw_cache_wstats {
@@ -234,7 +243,7 @@ struct tw_cache_worker {
 	struct tw_cache_blob **defer;
 	struct tw_cache_sketch sketch;
 	struct tw_cache *cache;
-	void *raw_buckets;
+	struct tw_cache_table bucket_mem;
 	void *raw;
 };
 
@@ -281,6 +290,16 @@ tw_cache_bucket_of(const struct tw_cache_worker *w, uint32_t hk)
 
 /* Allocate `size` bytes aligned to `align` (a power of two) via tw_malloc. */
 void *tw_cache_aligned_alloc(size_t size, size_t align, void **raw);
+
+/*
+ * A worker's large table: from cfg->table_alloc when set and it gives
+ * memory, else tw_cache_aligned_alloc() with every page written once
+ * (tw_cache.h, table_alloc). Zeroed either way. @p cfg may be NULL.
+ */
+void *tw_cache_table_alloc(const struct tw_cache_config *cfg, uint32_t worker,
+			   size_t size, size_t align, struct tw_cache_table *t);
+void tw_cache_table_free(const struct tw_cache_config *cfg,
+			 struct tw_cache_table *t);
 
 /* Worker creation / teardown (index.c). */
 int tw_cache_worker_init(struct tw_cache *c, unsigned id,

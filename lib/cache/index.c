@@ -614,14 +614,14 @@ tw_cache_worker_init(struct tw_cache *c, unsigned id,
 	 * bucket overflows before the table holds `entries` stays small.
 	 */
 	w->n_buckets = (cfg->entries + 3) / 4;
-	w->buckets = tw_cache_aligned_alloc(
-		(size_t)w->n_buckets * sizeof(struct tw_cache_bucket), 128,
-		&w->raw_buckets);
+	w->buckets = tw_cache_table_alloc(
+		cfg, id, (size_t)w->n_buckets * sizeof(struct tw_cache_bucket),
+		128, &w->bucket_mem);
 	w->defer = tw_calloc(cfg->defer_max, sizeof(w->defer[0]));
 	if (w->buckets == NULL || w->defer == NULL)
 		goto nomem;
 	if (cfg->policy == TW_CACHE_POLICY_TINYLFU) {
-		if (tw_sketch_init(&w->sketch, cfg->entries) < 0)
+		if (tw_sketch_init(&w->sketch, cfg->entries, cfg, id) < 0)
 			goto nomem;
 		while (period < 8ull * cfg->entries)
 			period <<= 1;
@@ -645,8 +645,8 @@ tw_cache_worker_fini(struct tw_cache_worker *w)
 		return;
 	if (w->buckets != NULL && w->defer != NULL)
 		tw_cache_flush(w);
-	tw_sketch_fini(&w->sketch);
+	tw_sketch_fini(&w->sketch, &w->cache->cfg);
 	tw_free(w->defer);
-	tw_free(w->raw_buckets);
+	tw_cache_table_free(&w->cache->cfg, &w->bucket_mem);
 	tw_free(w->raw);
 }

@@ -44,7 +44,8 @@ get_ctr(const struct tw_cache_sketch *s, unsigned r, uint32_t i)
 }
 
 int
-tw_sketch_init(struct tw_cache_sketch *s, uint32_t entries)
+tw_sketch_init(struct tw_cache_sketch *s, uint32_t entries,
+	       const struct tw_cache_config *cfg, uint32_t worker)
 {
 	uint32_t log_width = 6; /* at least 64 counters: 4 words per row */
 	size_t n;
@@ -54,8 +55,8 @@ tw_sketch_init(struct tw_cache_sketch *s, uint32_t entries)
 	s->log_width = log_width;
 	s->row_words = (1u << log_width) / 16;
 	n = (size_t)TW_SKETCH_ROWS * s->row_words;
-	s->words = tw_cache_aligned_alloc(n * sizeof(uint64_t), TW_CACHE_LINE,
-					  &s->raw);
+	s->words = tw_cache_table_alloc(cfg, worker, n * sizeof(uint64_t),
+					TW_CACHE_LINE, &s->mem);
 	if (s->words == NULL)
 		return -ENOMEM;
 	s->halve_pos = 0;
@@ -66,10 +67,9 @@ tw_sketch_init(struct tw_cache_sketch *s, uint32_t entries)
 }
 
 void
-tw_sketch_fini(struct tw_cache_sketch *s)
+tw_sketch_fini(struct tw_cache_sketch *s, const struct tw_cache_config *cfg)
 {
-	tw_free(s->raw);
-	s->raw = NULL;
+	tw_cache_table_free(cfg, &s->mem);
 	s->words = NULL;
 }
 

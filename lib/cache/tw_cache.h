@@ -173,6 +173,24 @@ struct tw_cache_config {
 	uint32_t neg_ttl_max;	/**< max for negative answers (10800) */
 	uint32_t bogus_ttl_max; /**< max for bogus results (60) */
 	uint32_t policy;	/**< enum tw_cache_policy (TINYLFU) */
+	/**
+	 * Optional allocator of each worker's large tables (its index and
+	 * its admission sketch: most of tw_cache_worker_mem()), for
+	 * example hugepage memory on the worker's NUMA node, so a lookup
+	 * costs no TLB miss. Called by tw_cache_create() with the worker's
+	 * index (0..n_workers-1); must return memory aligned to @p align
+	 * and zeroed, or NULL: that table then comes from tw_calloc() as
+	 * without an allocator. Set both or neither.
+	 *
+	 * Without one (or after a NULL), tw_calloc() memory is written
+	 * once at creation: its pages are faulted in then, not by the
+	 * first lookups and insertions of the data path (a page fault is
+	 * thousands of cycles).
+	 */
+	void *(*table_alloc)(size_t size, size_t align, uint32_t worker,
+			     void *ctx);
+	void (*table_free)(void *p, void *ctx); /**< frees a table_alloc() */
+	void *table_ctx;			/**< their context */
 };
 
 struct tw_cache;
@@ -191,7 +209,8 @@ struct tw_cache_blob;
  *   0; -EINVAL for a NULL argument, n_workers or n_publishers out of
  *   range, entries out of range, a ring_size that is not a power of two
  *   (2..2^30), defer_max below 64, ttl_max 0 or above 2^31-1 (RFC 2181
- *   8), ttl_min above ttl_max, an unknown policy; -ENOMEM.
+ *   8), ttl_min above ttl_max, an unknown policy, table_alloc without
+ *   table_free or the reverse; -ENOMEM.
  */
 int tw_cache_create(const struct tw_cache_config *cfg, struct tw_cache **out);
 

@@ -100,6 +100,17 @@ tw_calloc(size_t n, size_t size)
 }
 
 void *
+tw_calloc_touched(size_t n, size_t size)
+{
+	void *p = tw_calloc(n, size);
+
+	/* calloc() already checked n * size for overflow. */
+	if (p != NULL)
+		memset(p, 0, n * size);
+	return p;
+}
+
+void *
 tw_realloc(void *p, size_t size)
 {
 	return hooks.realloc_fn(p, size, hooks.ctx);

@@ -444,6 +444,109 @@ test_concurrent(void **state)
 	 * hook counts in teardown prove no leak. */
 }
 
+/* The table allocator (tw_cache.h, table_alloc): what it is asked for. */
+struct t_tables {
+	int calls[4];	 /* by worker */
+	int refuse_from; /* calls from this one on return NULL (-1: none) */
+	int n_calls, live;
+	void *given[16];
+};
+
+static void *
+t_table_alloc(size_t size, size_t align, uint32_t worker, void *ctx)
+{
+	struct t_tables *t = ctx;
+	void *p;
+
+	assert_true(worker < 4);
+	assert_true(align >= 64 && (align & (align - 1)) == 0);
+	t->calls[worker]++;
+	if (t->refuse_from >= 0 && t->n_calls++ >= t->refuse_from)
+		return NULL;
+	p = aligned_alloc(align, (size + align - 1) & ~(align - 1));
+	assert_non_null(p);
+	memset(p, 0, size);
+	t->given[t->live++] = p;
+	return p;
+}
+
+static void
+t_table_free(void *p, void *ctx)
+{
+	struct t_tables *t = ctx;
+	int i;
+
+	for (i = 0; i < t->live; i++)
+		if (t->given[i] == p)
+			break;
+	assert_true(i < t->live); /* only what table_alloc gave */
+	t->given[i] = t->given[--t->live];
+	free(p);
+}
+
+static void
+test_table_alloc(void **state)
+{
+	struct t_tables t = { .refuse_from = -1 };
+	struct tw_cache_config cfg = { .n_workers = 3,
+				       .entries = 4096,
+				       .table_alloc = t_table_alloc,
+				       .table_free = t_table_free,
+				       .table_ctx = &t };
+	struct tw_cache *c = NULL;
+	struct tw_cache_blob *b;
+	struct t_key tk;
+
+	(void)state;
+	/* One without the other. */
+	cfg.table_free = NULL;
+	expect_create(&cfg, -EINVAL);
+	cfg.table_free = t_table_free;
+	cfg.table_alloc = NULL;
+	expect_create(&cfg, -EINVAL);
+	cfg.table_alloc = t_table_alloc;
+	assert_int_equal(t.calls[0] + t.calls[1] + t.calls[2], 0);
+
+	/* Each worker's index and sketch come from the hook, by worker;
+	 * they are not tw_calloc() allocations. */
+	assert_int_equal(tw_cache_create(&cfg, &c), 0);
+	for (int w = 0; w < 3; w++)
+		assert_int_equal(t.calls[w], 2);
+	assert_int_equal(t.live, 6);
+	b = t_blob(c, "tab.example", 1, 0, 60, 0, 0);
+	assert_int_equal(tw_cache_publish(c, 0, b), 3);
+	for (unsigned w = 0; w < 3; w++) {
+		assert_int_equal(tw_cache_drain(tw_cache_worker(c, w), 1, 8),
+				 1);
+		assert_ptr_equal(
+			tw_cache_lookup(tw_cache_worker(c, w),
+					t_key(&tk, "tab.example", 1, 0), 1),
+			b);
+	}
+	tw_cache_blob_put(b);
+	tw_cache_destroy(c);
+	assert_int_equal(t.live, 0); /* every table back to table_free */
+
+	/* A hook that runs out: those tables come from tw_calloc(), work
+	 * the same and are freed by lib/cache, not by table_free. */
+	t = (struct t_tables){ .refuse_from = 3 };
+	assert_int_equal(tw_cache_create(&cfg, &c), 0);
+	assert_int_equal(t.live, 3);
+	b = t_blob(c, "tab.example", 1, 0, 60, 0, 0);
+	assert_int_equal(tw_cache_publish(c, 0, b), 3);
+	for (unsigned w = 0; w < 3; w++) {
+		assert_int_equal(tw_cache_drain(tw_cache_worker(c, w), 1, 8),
+				 1);
+		assert_ptr_equal(
+			tw_cache_lookup(tw_cache_worker(c, w),
+					t_key(&tk, "tab.example", 1, 0), 1),
+			b);
+	}
+	tw_cache_blob_put(b);
+	tw_cache_destroy(c);
+	assert_int_equal(t.live, 0);
+}
+
 int
 main(void)
 {
@@ -451,6 +554,7 @@ main(void)
 		T_TEST(test_config),	       T_TEST(test_publish_drain),
 		T_TEST(test_ring_full),	       T_TEST(test_qsbr),
 		T_TEST(test_destroy_releases), T_TEST(test_concurrent),
+		T_TEST(test_table_alloc),
 	};
 
 	return cmocka_run_group_tests_name("cache/cache", tests, NULL, NULL);

@@ -21,7 +21,7 @@ test_count_and_saturate(void **state)
 
 	(void)state;
 	memset(&s, 0, sizeof(s));
-	assert_int_equal(tw_sketch_init(&s, 1000), 0);
+	assert_int_equal(tw_sketch_init(&s, 1000, NULL, 0), 0);
 	assert_int_equal(s.row_words, 2048 / 16);
 	assert_int_equal(tw_sketch_estimate(&s, h_of(1)), 0);
 	for (unsigned k = 1; k <= 20; k++) {
@@ -42,7 +42,7 @@ test_count_and_saturate(void **state)
 	}
 	assert_true(over < 30);
 	assert_int_equal(tw_sketch_estimate(&s, h_of(1)), 15);
-	tw_sketch_fini(&s);
+	tw_sketch_fini(&s, NULL);
 }
 
 static void
@@ -53,7 +53,7 @@ test_halving(void **state)
 
 	(void)state;
 	memset(&s, 0, sizeof(s));
-	assert_int_equal(tw_sketch_init(&s, 64), 0);
+	assert_int_equal(tw_sketch_init(&s, 64, NULL, 0), 0);
 	assert_int_equal(s.period, 640);
 	/* 32 words: 4 rows of 128 counters. */
 	assert_int_equal(s.row_words * TW_SKETCH_ROWS, 32);
@@ -70,11 +70,11 @@ test_halving(void **state)
 	assert_int_equal(s.samples, 3);
 	e = tw_sketch_estimate(&s, h_of(1));
 	assert_true(e >= 7 && e <= 8);
-	tw_sketch_fini(&s);
+	tw_sketch_fini(&s, NULL);
 
 	/* Allocation failure. */
 	atomic_store(&t_fail_after, 0);
-	assert_int_equal(tw_sketch_init(&s, 64), -ENOMEM);
+	assert_int_equal(tw_sketch_init(&s, 64, NULL, 0), -ENOMEM);
 	atomic_store(&t_fail_after, -1);
 }
 
