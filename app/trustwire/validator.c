@@ -1840,7 +1840,8 @@ tw_validator_init(struct tw_lcore *lc)
 	n = TW_MIN(cfg->cache.entries, V_STORE_MAX);
 	for (vs->store_sets = 1; vs->store_sets * 8 <= n; vs->store_sets *= 2)
 		;
-	vs->store = tw_calloc((size_t)vs->store_sets * 4, sizeof(*vs->store));
+	vs->store = tw_calloc_touched((size_t)vs->store_sets * 4,
+				      sizeof(*vs->store));
 	if (vs->store == NULL)
 		return -ENOMEM;
 	vs->epfd = epoll_create1(EPOLL_CLOEXEC);

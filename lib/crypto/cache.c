@@ -58,7 +58,7 @@ tw_key_cache_init(struct tw_key_cache *kc, uint32_t cap, uint64_t seed)
 	memset(kc, 0, sizeof(*kc));
 	while (nb < 2 * (uint64_t)cap && nb < (1u << 30))
 		nb <<= 1;
-	kc->buckets = tw_calloc(nb, sizeof(*kc->buckets));
+	kc->buckets = tw_calloc_touched(nb, sizeof(*kc->buckets));
 	if (kc->buckets == NULL)
 		return -ENOMEM;
 	kc->mask = nb - 1;
@@ -254,7 +254,8 @@ tw_vcache_init(struct tw_vcache *vc, uint32_t entries)
 		return 0;
 	while ((uint64_t)nsets * TW_VCACHE_WAYS < entries)
 		nsets <<= 1;
-	vc->e = tw_calloc((size_t)nsets * TW_VCACHE_WAYS, sizeof(*vc->e));
+	vc->e = tw_calloc_touched((size_t)nsets * TW_VCACHE_WAYS,
+				  sizeof(*vc->e));
 	if (vc->e == NULL)
 		return -ENOMEM;
 	vc->set_mask = nsets - 1;
