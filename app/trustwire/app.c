@@ -404,17 +404,20 @@ drain_rings(struct tw_app *app)
  * tables, tens of MB for a million entries) in DPDK memory on the
  * worker's NUMA node: with hugepages a lookup's bucket costs no TLB
  * miss, and the pages are there from the start (no page fault on the
- * data path). rte_zmalloc() memory is zeroed. Where there is not
- * enough of it (--no-huge with a small -m, few hugepages), NULL:
- * lib/cache then takes ordinary memory, faulted in at creation.
+ * data path). rte_zmalloc() memory is zeroed. With --no-huge (DPDK
+ * memory is 4 KiB pages then, and its fixed -m is for the mbufs), or
+ * where hugepages run short, NULL: lib/cache then takes ordinary
+ * memory, faulted in at creation.
  */
 static void *
 cache_table_alloc(size_t size, size_t align, uint32_t worker, void *ctx)
 {
 	struct tw_app *app = ctx;
-	void *p = rte_zmalloc_socket("tw_cache_table", size, align,
-				     app->worker_socket[worker]);
+	void *p = NULL;
 
+	if (rte_eal_has_hugepages())
+		p = rte_zmalloc_socket("tw_cache_table", size, align,
+				       app->worker_socket[worker]);
 	if (p == NULL)
 		app->cache_small_pages++;
 	return p;
@@ -461,11 +464,11 @@ dns_setup(struct tw_app *app, const struct tw_config *cfg)
 	    "index %.1f MB per worker in %s",
 	    cfg->cache.entries, app->n_workers, app->n_validators,
 	    (double)tw_cache_worker_mem(tw_cache_worker(app->cache, 0)) / 1e6,
-	    app->cache_small_pages != 0
-		    ? "ordinary pages (not enough DPDK memory: more "
-		      "hugepages or -m, or fewer cache.entries)"
-	    : rte_eal_has_hugepages() ? "hugepages"
-				      : "DPDK memory (--no-huge: 4 KiB pages)");
+	    app->cache_small_pages == 0 ? "hugepages"
+	    : !rte_eal_has_hugepages()
+		    ? "4 KiB pages (--no-huge)"
+		    : "4 KiB pages (hugepages ran short: fix: more "
+		      "hugepages, or fewer cache.entries)");
 	bad = tw_neigh_routes(cfg, &app->neigh, app->routes);
 	for (i = 0; i < cfg->n_upstreams; i++)
 		if (app->routes[i].neigh < 0)
