@@ -792,6 +792,28 @@ test_upstream_query(void **state)
 	assert_true(m.edns.present);
 	assert_int_equal(m.edns.udp_size, 1232);
 	assert_int_equal(m.edns.flags, TW_DNS_EDNS_DO);
+	/* Octet for octet what lib/dns's writer makes of it. */
+	{
+		struct tw_dns_writer w;
+		struct tw_dns_hdr h = { .id = 0x4242,
+					.flags = TW_DNS_F_RD | TW_DNS_F_CD };
+		uint8_t ref[512];
+		int rn;
+
+		tw_dns_writer_init(&w, ref, sizeof(ref));
+		tw_dns_write_header(&w, &h);
+		tw_dns_write_question(&w, key_a, TW_DNS_T_A, TW_DNS_C_IN);
+		tw_dns_write_opt(&w, 1232, 0, TW_DNS_EDNS_DO, NULL, 0);
+		rn = tw_dns_writer_finish(&w);
+		assert_int_equal(n, rn);
+		assert_memory_equal(q, ref, (size_t)n);
+	}
+	/* Exactly the room it needs, and one octet less. */
+	assert_int_equal(
+		tw_upstream_query(q, (size_t)n, 7, key_a, KEY_A_LEN, 1232), n);
+	assert_int_equal(
+		tw_upstream_query(q, (size_t)n - 1, 7, key_a, KEY_A_LEN, 1232),
+		-ENOSPC);
 	assert_int_equal(
 		tw_upstream_query(q, 20, 1, key_a, KEY_A_LEN, 1232) < 0, 1);
 	assert_int_equal(tw_upstream_query(q, sizeof(q), 1, key_a, 4, 1232),
