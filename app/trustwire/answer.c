@@ -155,30 +155,21 @@ aged(uint32_t ttl, uint32_t age)
 	return ttl > age ? ttl - age : 0;
 }
 
-/* Offsets of every RR TTL field but the OPT RR's, from a parse. */
-static int
-collect_ttls(const uint8_t *msg, size_t len, uint16_t *ttl_off,
-	     struct tw_answer_out *o)
+/*
+ * The TTL field of the RR that lib/dns's writer has just put at @p at:
+ * after its owner (our own output: labels ending in the root octet or
+ * in a compression pointer, RFC 1035 4.1.4), TYPE and CLASS. Recorded
+ * while writing, so the answer is not parsed again to find them.
+ */
+static uint16_t
+written_ttl_off(const uint8_t *b, size_t at)
 {
-	struct tw_dns_msg m;
-	struct tw_dns_rr_iter it;
-	struct tw_dns_rr rr;
-	int rc;
+	size_t p = at;
 
-	rc = tw_dns_parse(&m, msg, len);
-	if (rc < 0)
-		return rc;
-	o->opt_off = m.edns.present ? m.edns.rr_off : 0;
-	o->n_ttl = 0;
-	tw_dns_rr_iter_init(&it, &m);
-	while ((rc = tw_dns_rr_next(&it, &rr)) > 0) {
-		if (rr.type == TW_DNS_T_OPT)
-			continue;
-		if (ttl_off != NULL && o->n_ttl < TW_ANS_MAX_TTL)
-			ttl_off[o->n_ttl] = (uint16_t)(rr.rdata_off - 6);
-		o->n_ttl++;
-	}
-	return rc;
+	while (b[p] != 0 && (b[p] & 0xc0) != 0xc0)
+		p += (size_t)b[p] + 1;
+	p += b[p] == 0 ? 1 : 2;
+	return (uint16_t)(p + 4);
 }
 
 int
@@ -259,6 +250,7 @@ tw_answer_build(const struct tw_dns_msg *up, const struct tw_answer_req *rq,
 		tw_dns_rr_iter_init(&it, up);
 		while ((rc = tw_dns_rr_next(&it, &rr)) > 0) {
 			uint16_t covered = 0;
+			size_t at = w.len;
 
 			if (rr.type == TW_DNS_T_RRSIG && rr.rdlen >= 2)
 				covered = tw_get16(up->pkt + rr.rdata_off);
@@ -272,26 +264,33 @@ tw_answer_build(const struct tw_dns_msg *up, const struct tw_answer_req *rq,
 				break;
 			if (rc < 0)
 				return rc;
+			/* Every RR but the OPT RR has a TTL to age. */
+			if (w.len > at && rr.type != TW_DNS_T_OPT) {
+				if (ttl_off != NULL &&
+				    o->n_ttl < TW_ANS_MAX_TTL)
+					ttl_off[o->n_ttl] =
+						written_ttl_off(out, at);
+				o->n_ttl++;
+			}
 		}
 		if (rc < 0 && rc != -ENOSPC)
 			return rc;
 	}
 	if (rq->kflags & TW_CACHE_KF_EDNS) {
 		uint16_t fl = rq->kflags & TW_CACHE_KF_DO ? TW_DNS_EDNS_DO : 0;
+		size_t at = w.len;
 
 		rc = tw_dns_write_opt(&w, rq->udp_size, (uint8_t)(rcode >> 4),
 				      fl, opt.len ? &opt : NULL,
 				      opt.len ? 1 : 0);
 		if (rc < 0)
 			return rc;
+		o->opt_off = (uint16_t)at;
 	}
 	n = tw_dns_writer_finish(&w);
 	if (n < 0)
 		return n;
 	o->len = (uint16_t)n;
-	rc = collect_ttls(out, (size_t)n, ttl_off, o);
-	if (rc < 0)
-		return rc;
 	return n;
 }
 

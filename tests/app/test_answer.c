@@ -150,6 +150,7 @@ build(struct built *b, const struct tw_dns_msg *up, uint8_t kflags, int status,
 	};
 	struct tw_dns_rr_iter it;
 	struct tw_dns_rr rr;
+	unsigned n_ttl = 0;
 	int n;
 
 	memset(b, 0, sizeof(*b));
@@ -157,12 +158,22 @@ build(struct built *b, const struct tw_dns_msg *up, uint8_t kflags, int status,
 	assert_true(n > 0);
 	assert_int_equal(n, b->o.len);
 	assert_int_equal(tw_dns_parse(&b->m, b->msg, (size_t)n), 0);
+	/* The TTL offsets recorded while writing are those a parse of the
+	 * answer finds: every RR but the OPT RR, in order; and the OPT's. */
+	assert_int_equal(b->o.opt_off,
+			 b->m.edns.present ? b->m.edns.rr_off : 0);
 	tw_dns_rr_iter_init(&it, &b->m);
 	while (tw_dns_rr_next(&it, &rr) > 0) {
 		if (rr.type < 64)
 			b->n_type[rr.type]++;
 		b->n_sec[rr.section]++;
+		if (rr.type == TW_DNS_T_OPT)
+			continue;
+		if (n_ttl < TW_ANS_MAX_TTL)
+			assert_int_equal(b->ttl_off[n_ttl], rr.rdata_off - 6);
+		n_ttl++;
 	}
+	assert_int_equal(b->o.n_ttl, n_ttl);
 }
 
 static void
