@@ -363,8 +363,12 @@ hugepages)
 	[ "$rc" -eq 0 ] || fail "exit status $rc with hugepages"
 	rx=$(counter rx)
 	[ "${rx:-0}" -gt 0 ] || fail "final rx = '$rx', want > 0"
+	# The cache index went to hugepages (doc/dataplane.md, "Queues,
+	# rings, memory"), not to 4 KiB pages.
+	grep -q '^trustwire: cache: .* per worker in hugepages$' "$work/log" ||
+		fail "cache index not in hugepages: $(grep 'cache:' "$work/log")"
 	grep '^trustwire: stopping' "$work/log"
-	echo "hugepages: OK (rx=$rx)"
+	echo "hugepages: OK (rx=$rx, cache index in hugepages)"
 	;;
 *)
 	echo "unknown case $case_" >&2
