@@ -484,6 +484,26 @@ t_table_free(void *p, void *ctx)
 	free(p);
 }
 
+/* One entry published to the 3 workers, found in each, then destroy. */
+static void
+use_and_destroy(struct tw_cache *c)
+{
+	struct tw_cache_blob *b = t_blob(c, "tab.example", 1, 0, 60, 0, 0);
+	struct t_key tk;
+
+	assert_int_equal(tw_cache_publish(c, 0, b), 3);
+	for (unsigned w = 0; w < 3; w++) {
+		assert_int_equal(tw_cache_drain(tw_cache_worker(c, w), 1, 8),
+				 1);
+		assert_ptr_equal(
+			tw_cache_lookup(tw_cache_worker(c, w),
+					t_key(&tk, "tab.example", 1, 0), 1),
+			b);
+	}
+	tw_cache_blob_put(b);
+	tw_cache_destroy(c);
+}
+
 static void
 test_table_alloc(void **state)
 {
@@ -494,8 +514,6 @@ test_table_alloc(void **state)
 				       .table_free = t_table_free,
 				       .table_ctx = &t };
 	struct tw_cache *c = NULL;
-	struct tw_cache_blob *b;
-	struct t_key tk;
 
 	(void)state;
 	/* One without the other. */
@@ -513,18 +531,7 @@ test_table_alloc(void **state)
 	for (int w = 0; w < 3; w++)
 		assert_int_equal(t.calls[w], 2);
 	assert_int_equal(t.live, 6);
-	b = t_blob(c, "tab.example", 1, 0, 60, 0, 0);
-	assert_int_equal(tw_cache_publish(c, 0, b), 3);
-	for (unsigned w = 0; w < 3; w++) {
-		assert_int_equal(tw_cache_drain(tw_cache_worker(c, w), 1, 8),
-				 1);
-		assert_ptr_equal(
-			tw_cache_lookup(tw_cache_worker(c, w),
-					t_key(&tk, "tab.example", 1, 0), 1),
-			b);
-	}
-	tw_cache_blob_put(b);
-	tw_cache_destroy(c);
+	use_and_destroy(c);
 	assert_int_equal(t.live, 0); /* every table back to table_free */
 
 	/* A hook that runs out: those tables come from tw_calloc(), work
@@ -532,18 +539,7 @@ test_table_alloc(void **state)
 	t = (struct t_tables){ .refuse_from = 3 };
 	assert_int_equal(tw_cache_create(&cfg, &c), 0);
 	assert_int_equal(t.live, 3);
-	b = t_blob(c, "tab.example", 1, 0, 60, 0, 0);
-	assert_int_equal(tw_cache_publish(c, 0, b), 3);
-	for (unsigned w = 0; w < 3; w++) {
-		assert_int_equal(tw_cache_drain(tw_cache_worker(c, w), 1, 8),
-				 1);
-		assert_ptr_equal(
-			tw_cache_lookup(tw_cache_worker(c, w),
-					t_key(&tk, "tab.example", 1, 0), 1),
-			b);
-	}
-	tw_cache_blob_put(b);
-	tw_cache_destroy(c);
+	use_and_destroy(c);
 	assert_int_equal(t.live, 0);
 }
 
