@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "tw_common.h"
@@ -84,6 +85,55 @@ test_alloc_hooks(void **state)
 	assert_int_equal(n_free, 2);
 }
 
+static void *
+fill_malloc(size_t size, void *ctx)
+{
+	void *p = malloc(size);
+
+	(void)ctx;
+	if (p != NULL)
+		memset(p, 0xa5, size);
+	return p;
+}
+
+static void *
+fill_calloc(size_t n, size_t size, void *ctx)
+{
+	(void)ctx;
+	n_alloc++;
+	/* A hook that hands out dirty memory: tw_calloc_touched() must
+	 * still give zeros, through the hook, and pass a failure on. */
+	return n == 0 || size <= SIZE_MAX / n ? fill_malloc(n * size, ctx)
+					      : NULL;
+}
+
+static void
+test_calloc_touched(void **state)
+{
+	const struct tw_alloc_hooks h = {
+		.malloc_fn = count_malloc,
+		.calloc_fn = fill_calloc,
+		.realloc_fn = fail_realloc,
+		.free_fn = count_free,
+	};
+	const size_t n = 3 * 4096 + 17;
+	uint8_t *p;
+
+	(void)state;
+	n_alloc = n_free = 0;
+	tw_alloc_set_hooks(&h);
+	p = tw_calloc_touched(n, 3);
+	assert_non_null(p);
+	assert_int_equal(n_alloc, 1);
+	for (size_t i = 0; i < n * 3; i++)
+		assert_int_equal(p[i], 0);
+	tw_free(p);
+	assert_int_equal(n_free, 1);
+	assert_null(tw_calloc_touched(SIZE_MAX / 2, 4)); /* overflow */
+	assert_int_equal(n_free, 1);
+	tw_alloc_set_hooks(NULL);
+}
+
 static void
 test_wire_helpers(void **state)
 {
@@ -108,6 +158,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strerror),
 		cmocka_unit_test(test_alloc_hooks),
+		cmocka_unit_test(test_calloc_touched),
 		cmocka_unit_test(test_wire_helpers),
 	};
 	return cmocka_run_group_tests_name("common", tests, NULL, NULL);
