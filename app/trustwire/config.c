@@ -103,6 +103,7 @@ tw_config_defaults(struct tw_config *c)
 	c->log.bogus_rate = 10;
 	c->log.bogus_burst = 20;
 	c->crypto.path = TW_CFG_CRYPTO_AUTO;
+	c->crypto.sha1_signatures = true;
 }
 
 /* ---- Value parsers (shared by file and command line) ------------------- */
@@ -829,19 +830,19 @@ ld_crypto_path(struct ld *x, const char *path, yaml_node_t *v,
 	return 0;
 }
 
+/* A bool field at d->off: true/yes or false/no. */
 static int
-ld_exc_addresses(struct ld *x, const char *path, yaml_node_t *v,
-		 const struct key_def *d)
+ld_bool(struct ld *x, const char *path, yaml_node_t *v, const struct key_def *d)
 {
 	const char *s = ld_scalar(x, path, v);
+	bool *field = (bool *)((char *)x->c + d->off);
 
-	(void)d;
 	if (s == NULL)
 		return -EINVAL;
 	if (strcmp(s, "true") == 0 || strcmp(s, "yes") == 0)
-		x->c->exception.addresses = true;
+		*field = true;
 	else if (strcmp(s, "false") == 0 || strcmp(s, "no") == 0)
-		x->c->exception.addresses = false;
+		*field = false;
 	else
 		return ld_fail(x, v, "use true or false",
 			       "'%s' must be true or false, got '%s'", path, s);
@@ -1010,12 +1011,17 @@ static const struct key_def idle_keys[] = {
 static const struct key_def exception_keys[] = {
 	{ .name = "type", .fn = ld_exc_type },
 	{ .name = "name", .fn = ld_exc_name },
-	{ .name = "addresses", .fn = ld_exc_addresses },
+	{ .name = "addresses",
+	  .fn = ld_bool,
+	  .off = offsetof(struct tw_config, exception.addresses) },
 	{ .name = NULL },
 };
 
 static const struct key_def crypto_keys[] = {
 	{ .name = "path", .fn = ld_crypto_path },
+	{ .name = "sha1_signatures",
+	  .fn = ld_bool,
+	  .off = offsetof(struct tw_config, crypto.sha1_signatures) },
 	{ .name = NULL },
 };
 
@@ -1423,6 +1429,9 @@ tw_config_usage(FILE *f, const char *prog)
 		"  idle: spin_polls 128, sleep_max_us 1000 (0: never sleep)\n"
 		"  exception: type none (none|tap), name twexc0,\n"
 		"    addresses true\n"
+		"  crypto: path auto (auto|openssl|ipsec_mb),\n"
+		"    sha1_signatures true (false: algorithms 5 and 7\n"
+		"    unsupported, their zones insecure, RFC 9905)\n"
 		"  log: bogus_rate 10 (lines/s, 0: off), bogus_burst 20\n"
 		"\n"
 		"Precedence: defaults < config file < options; a list option\n"
@@ -1736,7 +1745,9 @@ tw_config_print(const struct tw_config *c, FILE *f)
 	fprintf(f, "exception:\n  type: %s\n  name: %s\n  addresses: %s\n",
 		c->exception.type == TW_CFG_EXC_TAP ? "tap" : "none",
 		c->exception.name, c->exception.addresses ? "true" : "false");
-	fprintf(f, "crypto:\n  path: %s\n", crypto_path_str[c->crypto.path]);
+	fprintf(f, "crypto:\n  path: %s\n  sha1_signatures: %s\n",
+		crypto_path_str[c->crypto.path],
+		c->crypto.sha1_signatures ? "true" : "false");
 	fprintf(f, "log:\n  bogus_rate: %u\n  bogus_burst: %u\n",
 		c->log.bogus_rate, c->log.bogus_burst);
 }

@@ -159,6 +159,13 @@ struct tw_config {
 
 	struct {
 		enum tw_cfg_crypto_path path; /**< crypto.path */
+		/**
+		 * crypto.sha1_signatures: validate algorithms 5 and 7
+		 * (RSASHA1, RSASHA1-NSEC3-SHA1; RFC 8624 3.1: MUST). false:
+		 * treat them as unsupported, so zones signed only with them
+		 * are insecure (RFC 9905).
+		 */
+		bool sha1_signatures;
 	} crypto;
 
 	struct {

@@ -1802,6 +1802,8 @@ tw_validator_init(struct tw_lcore *lc)
 	lc->vs = vs;
 
 	tw_dnssec_config_init(&dc);
+	if (!cfg->crypto.sha1_signatures)
+		tw_dnssec_config_no_sha1(&dc); /* RFC 9905 */
 	dc.bogus_ttl = cfg->cache.bogus_ttl ? cfg->cache.bogus_ttl : 1;
 	dc.max_cache_ttl = cfg->cache.max_ttl;
 	dc.nsec3_iter_insecure = cfg->limits.nsec3_max_iterations;

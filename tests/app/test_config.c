@@ -905,7 +905,19 @@ test_crypto_path(void **state)
 		     "(fix: use auto, openssl or ipsec_mb)");
 	expect_error("crypto:\n  batch: 8\n",
 		     "t.yaml:2: unknown key 'batch' in 'crypto' (fix: use one "
-		     "of: path)");
+		     "of: path, sha1_signatures)");
+
+	/* RFC 9905: algorithms 5 and 7 as unsupported, by choice. */
+	assert_true(c->crypto.sha1_signatures);
+	assert_int_equal(load(c, "crypto: { sha1_signatures: false }\n", &err),
+			 0);
+	assert_false(c->crypto.sha1_signatures);
+	assert_int_equal(load(c, "crypto:\n  sha1_signatures: yes\n", &err), 0);
+	assert_true(c->crypto.sha1_signatures);
+	expect_error("crypto:\n  path: auto\n  sha1_signatures: off\n",
+		     "t.yaml:3: 'crypto.sha1_signatures' must be true or "
+		     "false, got 'off' (fix: use true or false)");
+	assert_int_equal(load(c, "crypto: { sha1_signatures: no }\n", &err), 0);
 
 	assert_int_equal(tw_config_parse_args(c, 3, a1, &err), 0);
 	assert_int_equal(c->crypto.path, TW_CFG_CRYPTO_OPENSSL);
@@ -917,10 +929,21 @@ test_crypto_path(void **state)
 	f = open_memstream(&buf, &len);
 	tw_config_print(c, f);
 	fclose(f);
-	assert_non_null(strstr(buf, "crypto:\n  path: openssl\n"));
+	assert_non_null(strstr(
+		buf, "crypto:\n  path: openssl\n  sha1_signatures: true\n"));
 	assert_int_equal(tw_config_load_string(d, "printed", buf, len, &err),
 			 0);
 	assert_int_equal(d->crypto.path, TW_CFG_CRYPTO_OPENSSL);
+	assert_true(d->crypto.sha1_signatures);
+	free(buf);
+	buf = NULL;
+	c->crypto.sha1_signatures = false;
+	f = open_memstream(&buf, &len);
+	tw_config_print(c, f);
+	fclose(f);
+	assert_int_equal(tw_config_load_string(d, "printed", buf, len, &err),
+			 0);
+	assert_false(d->crypto.sha1_signatures);
 	free(buf);
 	free(c);
 	free(d);

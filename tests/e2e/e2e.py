@@ -1000,10 +1000,50 @@ def case_vlan(checks, target, ref, args):
                   hits, warm, c1["store_answers"] - c0["store_answers"]))
 
 
+# --------------------------------------------------------------------- sha1
+
+def case_sha1(checks, target, ref, args):
+    """crypto.sha1_signatures: false (e2e.sh starts trustwire so): RFC
+    9905 lets an operator treat RSASHA1 (5) and RSASHA1-NSEC3-SHA1 (7) as
+    unsupported, so zones signed only with them are insecure (RFC 4035
+    sec. 5.2): their answers pass without AD, with EDE 1 (RFC 8914
+    Unsupported DNSKEY Algorithm); the other algorithms still validate.
+    The reference (Unbound, defaults) validates them: shown, not
+    compared."""
+    qs = [("www.rsasha1.test", "A", "NOERROR", False, True),
+          ("nx.rsasha1.test", "A", "NXDOMAIN", False, False),
+          ("www.rsasha1-nsec3.test", "A", "NOERROR", False, True),
+          ("nx.rsasha1-nsec3.test", "A", "NXDOMAIN", False, False),
+          ("www.ecdsa.test", "A", "NOERROR", True, True)]
+    for qname, qtype, rcode, ad, data in qs:
+        name = "sha1 %s %s" % (qname, qtype)
+        if args.mode == "reference":
+            checks.report(name, "SKIP", "trustwire's option; the "
+                          "reference validates SHA-1 zones")
+            continue
+        a = target.ask(qname, qtype)
+        b = ref.ask(qname, qtype)
+        problems = []
+        if not a.msg:
+            problems.append("no answer: %s" % a.error)
+        else:
+            if a.rcode != rcode or a.ad != ad:
+                problems.append("%s %s, want %s%s" % (
+                    target.label, a.short(), rcode, " AD" if ad else ""))
+            if not ad and a.ede != "1":
+                problems.append("EDE %s, want 1" % a.ede)
+            if data != bool(a.rrs(0, dnswire.type_value(qtype))):
+                problems.append("answer data %s" % (
+                    "missing" if data else "unexpected"))
+        checks.ok(name, not problems, "; ".join(problems) or
+                  "%s %s (%s with defaults: %s)" % (
+                      target.label, a.short(), ref.label, b.short()))
+
+
 CASES = {"transport": case_transport, "validation": case_validation,
          "agreement": case_agreement, "cache": case_cache, "cd": case_cd,
          "do": case_do, "upstream": case_upstream,
-         "vlan": case_vlan}
+         "vlan": case_vlan, "sha1": case_sha1}
 # Cases that need something started before the first question.
 SETUP = {"upstream": setup_upstream}
 

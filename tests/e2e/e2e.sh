@@ -158,6 +158,7 @@ mkdir -p "$report"
 #   .13 (forger) and .14 (honest), .12 with no server (dead), .15 the
 #   source of a forgery from no upstream; trustwire asks .12, .13, .14 in
 #   that order with an 800 ms timeout per try.
+# sha1: trustwire with crypto.sha1_signatures false (RFC 9905).
 # vlan: trustwire also listens on 198.51.100.2 / 2001:db8:100::2; e2e.py
 #   asks there with frames tagged VLAN 100, written raw on the client
 #   side's interface (tests/e2e/rawvlan.py; no 8021q needed).
@@ -175,6 +176,11 @@ upstream)
 	printf 'limits:\n  upstream_timeout_ms: 800\n' >"$work/upstream.yaml"
 	case_tw=(-c "$work/upstream.yaml")
 	case_py=(--real-upstream "$TB_RECURSOR_IP4")
+	;;
+sha1)
+	# RFC 9905: algorithms 5 and 7 unsupported (crypto.sha1_signatures).
+	printf 'crypto:\n  sha1_signatures: false\n' >"$work/sha1.yaml"
+	case_tw=(-c "$work/sha1.yaml")
 	;;
 vlan)
 	case_tw=(--listen 198.51.100.2/24 --listen 2001:db8:100::2/64)
