@@ -8,59 +8,6 @@
 
 #include "cache_priv.h"
 
-void *
-tw_cache_aligned_alloc(size_t size, size_t align, void **raw)
-{
-	void *p;
-	uintptr_t a;
-
-	if (size > SIZE_MAX - align)
-		return NULL;
-	p = tw_calloc(1, size + align - 1);
-	if (p == NULL)
-		return NULL;
-	a = ((uintptr_t)p + align - 1) & ~(uintptr_t)(align - 1);
-	*raw = p;
-	return (void *)a;
-}
-
-void *
-tw_cache_table_alloc(const struct tw_cache_config *cfg, uint32_t worker,
-		     size_t size, size_t align, struct tw_cache_table *t)
-{
-	void *p;
-
-	t->raw = NULL;
-	t->hooked = false;
-	if (cfg != NULL && cfg->table_alloc != NULL) {
-		p = cfg->table_alloc(size, align, worker, cfg->table_ctx);
-		if (p != NULL) {
-			t->raw = p;
-			t->hooked = true;
-			return p;
-		}
-	}
-	if (size > SIZE_MAX - align)
-		return NULL;
-	t->raw = tw_calloc_touched(1, size + align - 1);
-	if (t->raw == NULL)
-		return NULL;
-	return (void *)(((uintptr_t)t->raw + align - 1) &
-			~(uintptr_t)(align - 1));
-}
-
-void
-tw_cache_table_free(const struct tw_cache_config *cfg, struct tw_cache_table *t)
-{
-	if (t->raw == NULL)
-		return;
-	if (t->hooked)
-		cfg->table_free(t->raw, cfg->table_ctx);
-	else
-		tw_free(t->raw);
-	t->raw = NULL;
-}
-
 int
 tw_spsc_create(uint32_t size, struct tw_spsc_ring **out)
 {
