@@ -48,8 +48,7 @@ test_aligned(void **state)
 		p = tw_cache_aligned_alloc(100, align, &raw);
 		assert_non_null(p);
 		assert_int_equal((uintptr_t)p % align, 0);
-		assert_true(p >= (uint8_t *)raw &&
-			    p < (uint8_t *)raw + align);
+		assert_true(p >= (uint8_t *)raw && p < (uint8_t *)raw + align);
 		for (size_t i = 0; i < 100; i++)
 			assert_int_equal(p[i], 0);
 		tw_free(raw);
