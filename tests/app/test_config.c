@@ -823,23 +823,33 @@ test_help_keys(void **state)
 	free(c);
 }
 
+/* @p c printed as YAML and loaded into @p d; @return the text (free it). */
+static char *
+reprint(const struct tw_config *c, struct tw_config *d)
+{
+	struct tw_config_err err;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	tw_config_print(c, f);
+	fclose(f);
+	assert_int_equal(tw_config_load_string(d, "printed", buf, len, &err),
+			 0);
+	return buf;
+}
+
 static void
 test_print_roundtrip(void **state)
 {
 	struct tw_config *c = new_cfg(), *d = new_cfg();
 	struct tw_config_err err;
 	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
 
 	(void)state;
 	assert_int_equal(load(c, full_yaml, &err), 0);
-	f = open_memstream(&buf, &len);
-	assert_non_null(f);
-	tw_config_print(c, f);
-	fclose(f);
-	assert_int_equal(tw_config_load_string(d, "printed", buf, len, &err),
-			 0);
+	buf = reprint(c, d);
 	assert_int_equal(tw_config_validate(d, &err), 0);
 	assert_int_equal(d->n_ports, 2);
 	assert_string_equal(d->ports[1].devargs, "net_pcap0,iface=veth0");
@@ -866,12 +876,7 @@ test_print_roundtrip(void **state)
 	/* Defaults print and reload too. */
 	tw_config_defaults(c);
 	tw_config_defaults(d);
-	buf = NULL;
-	f = open_memstream(&buf, &len);
-	tw_config_print(c, f);
-	fclose(f);
-	assert_int_equal(tw_config_load_string(d, "printed", buf, len, &err),
-			 0);
+	buf = reprint(c, d);
 	assert_false(d->workers.set);
 	assert_int_equal(d->n_listen, 0);
 	assert_memory_equal(&d->io, &c->io, sizeof(c->io));
@@ -887,8 +892,6 @@ test_crypto_path(void **state)
 	struct tw_config *c = new_cfg(), *d = new_cfg();
 	struct tw_config_err err;
 	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
 	char *a1[] = { "tw", "--crypto-path", "openssl", NULL };
 	char *a2[] = { "tw", "--crypto-path", "fast", NULL };
 
@@ -926,25 +929,15 @@ test_crypto_path(void **state)
 			 "(fix: use auto, openssl or ipsec_mb)");
 
 	/* Printed and loaded again. */
-	f = open_memstream(&buf, &len);
-	tw_config_print(c, f);
-	fclose(f);
+	buf = reprint(c, d);
 	assert_non_null(strstr(
 		buf, "crypto:\n  path: openssl\n  sha1_signatures: true\n"));
-	assert_int_equal(tw_config_load_string(d, "printed", buf, len, &err),
-			 0);
 	assert_int_equal(d->crypto.path, TW_CFG_CRYPTO_OPENSSL);
 	assert_true(d->crypto.sha1_signatures);
 	free(buf);
-	buf = NULL;
 	c->crypto.sha1_signatures = false;
-	f = open_memstream(&buf, &len);
-	tw_config_print(c, f);
-	fclose(f);
-	assert_int_equal(tw_config_load_string(d, "printed", buf, len, &err),
-			 0);
+	free(reprint(c, d));
 	assert_false(d->crypto.sha1_signatures);
-	free(buf);
 	free(c);
 	free(d);
 }
