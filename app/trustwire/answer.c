@@ -156,20 +156,20 @@ aged(uint32_t ttl, uint32_t age)
 }
 
 /*
- * The TTL field of the RR that lib/dns's writer has just put at @p at:
- * after its owner (our own output: labels ending in the root octet or
- * in a compression pointer, RFC 1035 4.1.4), TYPE and CLASS. Recorded
- * while writing, so the answer is not parsed again to find them.
+ * The TTL field of the RR that lib/dns's writer has just put at @p at
+ * in @p b (@p len octets so far): after its owner (possibly compressed,
+ * RFC 1035 4.1.4), TYPE and CLASS. Recorded while writing, so the
+ * answer is not parsed again to find them. @return -EINVAL if the owner
+ * does not read back (never for the writer's own output).
  */
-static uint16_t
-written_ttl_off(const uint8_t *b, size_t at)
+static int
+written_ttl_off(const uint8_t *b, size_t len, size_t at)
 {
-	size_t p = at;
+	size_t next;
 
-	while (b[p] != 0 && (b[p] & 0xc0) != 0xc0)
-		p += (size_t)b[p] + 1;
-	p += b[p] == 0 ? 1 : 2;
-	return (uint16_t)(p + 4);
+	if (tw_dns_name_unpack(b, len, at, NULL, &next) < 0)
+		return -EINVAL;
+	return (int)(next + 4);
 }
 
 int
@@ -267,9 +267,13 @@ tw_answer_build(const struct tw_dns_msg *up, const struct tw_answer_req *rq,
 			/* Every RR but the OPT RR has a TTL to age. */
 			if (w.len > at && rr.type != TW_DNS_T_OPT) {
 				if (ttl_off != NULL &&
-				    o->n_ttl < TW_ANS_MAX_TTL)
-					ttl_off[o->n_ttl] =
-						written_ttl_off(out, at);
+				    o->n_ttl < TW_ANS_MAX_TTL) {
+					int t = written_ttl_off(out, w.len, at);
+
+					if (t < 0)
+						return t;
+					ttl_off[o->n_ttl] = (uint16_t)t;
+				}
 				o->n_ttl++;
 			}
 		}
