@@ -86,6 +86,9 @@ struct tw_stage {
  * written only by its lcore (the stats are read by telemetry with
  * relaxed loads).
  */
+/** Phases of the hit path timed by -Dphase_cycles=true builds. */
+enum { TW_PHASE_PARSE = 0, TW_PHASE_LOOKUP, TW_PHASE_ANSWER };
+
 struct tw_lcore {
 	/* Read-mostly. */
 	struct tw_app *app;
@@ -127,6 +130,11 @@ struct tw_lcore {
 	struct tw_dns_qkey hk[TW_MAX_BURST];
 	struct tw_cache_key ck[TW_MAX_BURST];
 	const struct tw_cache_blob *hb[TW_MAX_BURST];
+	/* -Dphase_cycles=true builds: TSC cycles of the RX bursts' query
+	 * handling by phase (TW_PHASE_*) and the queries they covered;
+	 * zero otherwise. Read by tw-gen after a phase. */
+	uint64_t phase_cyc[3];
+	uint64_t phase_q;
 
 	/* Validator: its resolver state (validator.c). */
 	struct tw_vstate *vs;

@@ -14,6 +14,20 @@
 
 #include "trustwire.h"
 
+/*
+ * -Dphase_cycles=true: rdtsc at the phase boundaries of an RX burst
+ * (doc/performance.md, "Where the cycles go"); nothing otherwise.
+ */
+#ifdef TW_PHASE_CYCLES
+#define PHASE_T(v)		uint64_t v = rte_rdtsc()
+#define PHASE_ADD(lc, ph, a, b) ((lc)->phase_cyc[ph] += (b) - (a))
+#define PHASE_Q(lc, n)		((lc)->phase_q += (n))
+#else
+#define PHASE_T(v)		((void)0)
+#define PHASE_ADD(lc, ph, a, b) ((void)0)
+#define PHASE_Q(lc, n)		((void)0)
+#endif
+
 static inline void
 drop(struct tw_lcore *lc, struct rte_mbuf *m, enum tw_ctr ctr)
 {
@@ -177,8 +191,11 @@ lookup_burst(struct tw_lcore *lc, uint32_t now)
 
 	if (n == 0)
 		return;
+	PHASE_T(t0);
 	/* The keys (lc->ck) were filled by worker_handle_dns_query(). */
 	tw_cache_lookup_burst(lc->cw, lc->ck, n, now, lc->hb);
+	PHASE_T(t1);
+	PHASE_ADD(lc, TW_PHASE_LOOKUP, t0, t1);
 	for (i = 0; i < n; i++) {
 		if (likely(lc->hb[i] != NULL)) {
 			hits += answer_hit(lc, &lc->hq[i], &lc->hk[i],
@@ -193,6 +210,9 @@ lookup_burst(struct tw_lcore *lc, uint32_t now)
 	tw_stat_add(&lc->stats, TW_CTR_HITS, hits);
 	tw_stat_add(&lc->stats, TW_CTR_MISSES, misses);
 	lc->n_hq = 0;
+	PHASE_T(t2);
+	PHASE_ADD(lc, TW_PHASE_ANSWER, t1, t2);
+	PHASE_Q(lc, n);
 }
 
 /*
@@ -448,12 +468,15 @@ tw_worker_poll(struct tw_lcore *lc)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[0], void *));
 		if (n > 1)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[1], void *));
+		PHASE_T(t0);
 		for (i = 0; i < n; i++) {
 			if (i + 2 < n)
 				rte_prefetch0(
 					rte_pktmbuf_mtod(pkts[i + 2], void *));
 			handle_one(lc, r->port_idx, pkts[i]);
 		}
+		PHASE_T(t1);
+		PHASE_ADD(lc, TW_PHASE_PARSE, t0, t1);
 		lookup_burst(lc, now);
 		tw_worker_flush_stages(lc);
 		total += n;

@@ -1117,6 +1117,7 @@ struct snap {
 	uint64_t tsc;
 	uint64_t cpu_ns;    /* this thread's (1 lcore) or the process's CPU */
 	uint64_t tw_cpu_ns; /* trustwire's busy turns (miss mode) */
+	uint64_t phase[3], phase_q; /* -Dphase_cycles=true builds */
 };
 
 static void
@@ -1134,6 +1135,8 @@ take(const struct harness *h, struct snap *s)
 	s->cpu_ns = cpu_ns(h->o.lcores == 1 ? CLOCK_THREAD_CPUTIME_ID
 					    : CLOCK_PROCESS_CPUTIME_ID);
 	s->tw_cpu_ns = h->tw_busy_cpu_ns;
+	memcpy(s->phase, h->lc->phase_cyc, sizeof(s->phase));
+	s->phase_q = h->lc->phase_q;
 }
 
 /* What one measured phase gives. */
@@ -1307,6 +1310,21 @@ measure(struct harness *h, size_t n_meas, struct fig *f)
 		       "; %.1f cycles/query against the 215 target\n",
 		       s2.c[TW_CTR_HITS] - s1.c[TW_CTR_HITS],
 		       s2.c[TW_CTR_MISSES] - s1.c[TW_CTR_MISSES], f->cpq);
+	/* A -Dphase_cycles=true build: where the worker's cycles went. */
+	if (!h->bounce && s2.phase_q > s1.phase_q) {
+		double q = (double)(s2.phase_q - s1.phase_q);
+		double p[3];
+
+		for (int i = 0; i < 3; i++)
+			p[i] = (double)(s2.phase[i] - s1.phase[i]) / q;
+		printf("phases (TSC cycles per query, -Dphase_cycles): parse "
+		       "%.1f, lookup %.1f, answer %.1f; the rest of the turn "
+		       "%.1f\n",
+		       p[0], p[1], p[2], f->raw - p[0] - p[1] - p[2]);
+		printf("RESULT mode=phases parse=%.1f lookup=%.1f answer=%.1f "
+		       "rest=%.1f\n",
+		       p[0], p[1], p[2], f->raw - p[0] - p[1] - p[2]);
+	}
 	printf("RESULT mode=%s lcores=%u burst=%u queries=%" PRIu64
 	       " ok=%" PRIu64 " wrong=%" PRIu64 " missing=%" PRIu64
 	       " tc=%" PRIu64 " hits=%" PRIu64

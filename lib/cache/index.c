@@ -144,10 +144,10 @@ lookup_in(struct tw_cache_worker *w, struct tw_cache_bucket *b, uint32_t hk,
 		/* Stage 2 brought lines 1-3; the rest of a long answer
 		 * (DNSSEC signatures) is on its way before the burst's
 		 * hits are rendered. */
-		for (const uint8_t *p = (const uint8_t *)blob + 4 * TW_CACHE_LINE,
-				   *e = (const uint8_t *)blob + blob->msg_pos +
-					blob->msg_len;
-		     p < e; p += TW_CACHE_LINE)
+		const uint8_t *p = (const uint8_t *)blob;
+		const uint8_t *e = p + blob->msg_pos + blob->msg_len;
+
+		for (p += 4 * TW_CACHE_LINE; p < e; p += TW_CACHE_LINE)
 			__builtin_prefetch(p, 0);
 		/*
 		 * The whole per-hit policy cost: one byte in our own bucket
