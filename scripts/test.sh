@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # The whole test suite, as CI runs it (.ci/run calls exactly this):
 #   1. setup (apt dependencies) and a -Werror build; every meson suite;
-#   2. an ASan+UBSan build running the unit and fuzz-replay suites;
+#   2. an ASan+UBSan build (with -Dphase_cycles=true) running the unit
+#      and fuzz-replay suites;
 #   3. style check on the C files;
 #   4. under CI (CI=true) or with FUZZ_SECONDS=N: libFuzzer on each target.
 # Prints meson's "Ok: N  Fail: N" summaries and cmocka's own lines.
@@ -50,8 +51,10 @@ echo "=== tests (all suites) ==="
 run_meson_test build-ci --print-errorlogs --num-processes 2
 
 echo "=== ASan+UBSan build: unit and fuzz-replay suites ==="
+# -Dphase_cycles=true: the profiling build's code (worker, tw-gen) is
+# compiled somewhere in CI.
 meson setup build-asan -Dwerror=true -Db_sanitize=address,undefined \
-	-Db_lundef=false -Dbuildtype=debug \
+	-Db_lundef=false -Dbuildtype=debug -Dphase_cycles=true \
 	$( [ -f build-asan/build.ninja ] && echo --reconfigure )
 ninja -C build-asan
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
