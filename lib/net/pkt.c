@@ -227,12 +227,15 @@ swap_octets(uint8_t *a, uint8_t *b, size_t n)
 
 /*
  * net_reply_l3() + the UDP header for the common shape (IPv4 without
- * options, IPv6 without extension headers; checksums in software): the
- * same octets, in one straight pass. The IPv4 header checksum is summed
- * again (five words) instead of updated; both give the one value.
+ * options, IPv6 without extension headers): the same octets, in one
+ * straight pass. The IPv4 header checksum is summed again (five words)
+ * instead of updated; both give the one value. With a port's checksum
+ * offloads (@p flags), the fields the NIC expects: IPv4 header checksum
+ * 0, the UDP checksum field holding the pseudo-header sum.
  */
 static void
-udp_reply_fast(uint8_t *f, struct tw_pkt *pkt, uint32_t ulen, uint8_t ttl)
+udp_reply_fast(uint8_t *f, struct tw_pkt *pkt, uint32_t ulen, uint8_t ttl,
+	       unsigned flags)
 {
 	uint8_t *ip = f + pkt->l3_off;
 	uint8_t *u = f + pkt->l4_off;
@@ -249,7 +252,8 @@ udp_reply_fast(uint8_t *f, struct tw_pkt *pkt, uint32_t ulen, uint8_t ttl)
 		tw_put16(ip + 6, TW_IPV4_DF);
 		ip[8] = ttl;
 		tw_put16(ip + 10, 0);
-		tw_put16(ip + 10, (uint16_t)~net_ipv4_sum20(ip));
+		if (!(flags & TW_NET_F_TX_IP_OFFLOAD))
+			tw_put16(ip + 10, (uint16_t)~net_ipv4_sum20(ip));
 		s = net_phdr4_sum(ip + 12, ulen);
 	} else {
 		swap_octets(ip + 8, ip + 24, 16);
@@ -264,8 +268,13 @@ udp_reply_fast(uint8_t *f, struct tw_pkt *pkt, uint32_t ulen, uint8_t ttl)
 	memcpy(u, &ports, 4);
 	tw_put16(u + 4, (uint16_t)ulen);
 	tw_put16(u + 6, 0);
-	c = (uint16_t)~tw_cksum_partial(u, ulen, s);
-	tw_put16(u + 6, c == 0 ? 0xffff : c); /* RFC 768 */
+	if (flags & TW_NET_F_TX_L4_OFFLOAD) {
+		/* The NIC adds header and data and complements. */
+		tw_put16(u + 6, tw_cksum_fold(s));
+	} else {
+		c = (uint16_t)~tw_cksum_partial(u, ulen, s);
+		tw_put16(u + 6, c == 0 ? 0xffff : c); /* RFC 768 */
+	}
 	pkt->l4_len = ulen;
 	pkt->frame_len = pkt->l4_off + ulen;
 	pkt->ttl = ttl;
@@ -291,12 +300,10 @@ udp_reply(uint8_t *f, size_t cap, struct tw_pkt *pkt, size_t plen, uint8_t ttl,
 	if (plen > 0xffff - TW_UDP_HLEN - (pkt->ip_ver == 4 ? TW_IPV4_HLEN : 0))
 		return -EMSGSIZE;
 	ulen = (uint32_t)plen + TW_UDP_HLEN;
-	if (likely(payload_sum == NULL &&
-		   !(flags & (TW_NET_F_TX_IP_OFFLOAD | TW_NET_F_TX_L4_OFFLOAD |
-			      TW_NET_F_REPLY_GENERAL)) &&
+	if (likely(payload_sum == NULL && !(flags & TW_NET_F_REPLY_GENERAL) &&
 		   pkt->l4_off - pkt->l3_off ==
 			   (pkt->ip_ver == 4 ? TW_IPV4_HLEN : TW_IPV6_HLEN))) {
-		udp_reply_fast(f, pkt, ulen, ttl);
+		udp_reply_fast(f, pkt, ulen, ttl, flags);
 		u = f + pkt->l4_off;
 		pkt->sport = tw_get16(u);
 		pkt->dport = tw_get16(u + 2);

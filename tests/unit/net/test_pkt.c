@@ -490,6 +490,7 @@ test_reply_random(void **state)
 {
 	uint8_t q[1600], f[3200], g[3200], ans[1500];
 	struct tw_pkt gp;
+	unsigned off;
 	uint8_t ttl;
 	uint32_t st = 2024;
 	(void)state;
@@ -518,12 +519,16 @@ test_reply_random(void **state)
 		memcpy(g, f, n + alen);
 		gp = rp;
 		ttl = rnd(&st) % 4 == 0 ? (uint8_t)rnd(&st) : 0;
-		r = tw_pkt_udp_reply(f, sizeof(f), &rp, alen, ttl, 0);
-		if (ttl == 0)
+		/* A quarter each: software checksums, a port's IPv4 header
+		 * offload, its UDP offload, both. */
+		off = (rnd(&st) & 1 ? TW_NET_F_TX_IP_OFFLOAD : 0) |
+		      (rnd(&st) & 1 ? TW_NET_F_TX_L4_OFFLOAD : 0);
+		r = tw_pkt_udp_reply(f, sizeof(f), &rp, alen, ttl, off);
+		if (ttl == 0 && off == 0)
 			check_response(q, &qp, f, r, &rp, ans, alen, 0);
 		/* The common shape's path writes what the general one does. */
 		assert_int_equal(tw_pkt_udp_reply(g, sizeof(g), &gp, alen, ttl,
-						  TW_NET_F_REPLY_GENERAL),
+						  off | TW_NET_F_REPLY_GENERAL),
 				 r);
 		assert_memory_equal(f, g, (size_t)r);
 		assert_pkt_same(f, &rp, &gp);
