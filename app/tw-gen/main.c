@@ -83,6 +83,7 @@ struct opts {
 	unsigned zone_threads;
 	double floor_seconds;
 	const char *origin;
+	bool nic_csum; /* the client port as a NIC with checksum offloads */
 	bool verbose;
 };
 
@@ -208,6 +209,11 @@ usage(FILE *f)
 		"same\n"
 		"                        process for S seconds (2; 0: skip)\n"
 		"  --seed N              mix seed (1)\n"
+		"  --nic-csum            the client port as a NIC with IPv4 and\n"
+		"                        UDP checksum offloads: queries arrive\n"
+		"                        marked good, trustwire leaves the\n"
+		"                        answers' checksums to the port, the\n"
+		"                        checker computes them as a NIC would\n"
 		"  -v, --verbose         print every wrong answer\n"
 		"  -h, --help\n"
 		"Output: a table, then RESULT lines (key=value). Exit status: "
@@ -244,6 +250,7 @@ enum {
 	O_ORIGIN,
 	O_SEED,
 	O_FLOOR,
+	O_NIC_CSUM,
 };
 
 static int
@@ -287,6 +294,7 @@ parse_opts(struct opts *o, int argc, char **argv)
 		{ "origin", required_argument, NULL, O_ORIGIN },
 		{ "seed", required_argument, NULL, O_SEED },
 		{ "floor-seconds", required_argument, NULL, O_FLOOR },
+		{ "nic-csum", no_argument, NULL, O_NIC_CSUM },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -438,6 +446,9 @@ parse_opts(struct opts *o, int argc, char **argv)
 		case O_ZTHREADS:
 			p = &o->zone_threads;
 			break;
+		case O_NIC_CSUM:
+			o->nic_csum = true;
+			continue;
 		case O_MISS_WARM:
 			if (num(optarg, UINT32_MAX, &v) != 0)
 				goto bad;
@@ -548,6 +559,14 @@ gen_send(struct harness *h, unsigned n, size_t *next, size_t begin, size_t end)
 		gen_set_id(q, d, id);
 		m[i]->data_len = q->len;
 		m[i]->pkt_len = q->len;
+		/* --nic-csum: what a NIC that verified the checksums says
+		 * (the frames' checksums are right). */
+		if (h->o.nic_csum)
+			m[i]->ol_flags =
+				RTE_MBUF_F_RX_L4_CKSUM_GOOD |
+				(tw_get16(d + 12) == TW_ETHERTYPE_IPV4
+					 ? RTE_MBUF_F_RX_IP_CKSUM_GOOD
+					 : RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN);
 		h->out_q[id] = (uint32_t)*next + 1;
 		if (++*next == end)
 			*next = begin;
@@ -580,6 +599,36 @@ wrong(struct harness *h, const struct gen_q *q, const char *why)
 	}
 }
 
+/*
+ * --nic-csum: the checksums a NIC with TX offloads writes as the frame
+ * leaves (RTE_MBUF_F_TX_IP_CKSUM, RTE_MBUF_F_TX_UDP_CKSUM, with l2_len and
+ * l3_len; the UDP field holds the pseudo-header sum), outside trustwire's
+ * timed turns. Wrong lengths or fields give wrong checksums, which the
+ * checker then reports.
+ */
+static void
+nic_tx_csum(struct rte_mbuf *m)
+{
+	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
+	uint32_t l4 = (uint32_t)m->l2_len + m->l3_len;
+
+	if ((m->ol_flags & RTE_MBUF_F_TX_IP_CKSUM) &&
+	    (uint32_t)m->l2_len + TW_IPV4_HLEN <= m->data_len) {
+		tw_put16(d + m->l2_len + 10, 0);
+		tw_put16(d + m->l2_len + 10, tw_cksum(d + m->l2_len, m->l3_len));
+	}
+	if ((m->ol_flags & RTE_MBUF_F_TX_UDP_CKSUM) &&
+	    l4 + TW_UDP_HLEN <= m->data_len) {
+		uint32_t ulen = tw_get16(d + l4 + 4);
+		uint16_t c;
+
+		if (ulen > m->data_len - l4)
+			return; /* the checker refuses the frame */
+		c = tw_cksum(d + l4, ulen);
+		tw_put16(d + l4 + 6, c == 0 ? 0xffff : c); /* RFC 768 */
+	}
+}
+
 /* Answers and anything else trustwire sent the clients. */
 static unsigned
 gen_collect(struct harness *h)
@@ -589,8 +638,14 @@ gen_collect(struct harness *h)
 
 	n = rte_ring_sc_dequeue_burst(h->c_tx, (void **)m, MAX_BURST, NULL);
 	for (i = 0; i < n; i++) {
-		const uint8_t *d = rte_pktmbuf_mtod(m[i], const uint8_t *);
-		int id = gen_answer_id(d, m[i]->data_len);
+		const uint8_t *d;
+		int id;
+
+		if (m[i]->ol_flags &
+		    (RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_UDP_CKSUM))
+			nic_tx_csum(m[i]);
+		d = rte_pktmbuf_mtod(m[i], const uint8_t *);
+		id = gen_answer_id(d, m[i]->data_len);
 		const struct gen_q *q;
 		const char *why;
 
@@ -1330,12 +1385,32 @@ measure(struct harness *h, size_t n_meas, struct fig *f)
 	       " tc=%" PRIu64 " hits=%" PRIu64
 	       " cycles_per_query=%.1f raw_cycles_per_query=%.1f "
 	       "worker_cycles_per_query=%.1f median_cycles=%.1f "
-	       "qps_per_lcore=%.0f cpu_share=%.2f\n",
+	       "qps_per_lcore=%.0f cpu_share=%.2f nic_csum=%d\n",
 	       mode, h->o.lcores, h->o.burst, f->sent, f->ok, f->wrong,
 	       f->missing, f->tc, s2.c[TW_CTR_HITS] - s1.c[TW_CTR_HITS], f->cpq,
 	       f->raw, f->worker, f->median,
 	       f->cpq > 0 ? (double)rte_get_tsc_hz() / f->cpq : 0,
-	       f->cpu_share);
+	       f->cpu_share, h->o.nic_csum ? 1 : 0);
+}
+
+/*
+ * --nic-csum: trustwire sees the client port as one with IPv4 and UDP
+ * checksum offloads on both sides (what drivers/net/port.c sets up when a
+ * device announces them; net_ring has none), on every lcore.
+ */
+static void
+nic_csum_on(struct harness *h)
+{
+	struct tw_port *p = &h->app->ports[0];
+
+	p->tx_ip4_cksum = true;
+	p->tx_udp_cksum = true;
+	p->rx_cksum = true;
+	for (unsigned i = 0; i < h->app->n_lcores; i++) {
+		h->app->lcores[i]->port_hot[0].tx_fl =
+			TW_NET_F_TX_IP_OFFLOAD | TW_NET_F_TX_L4_OFFLOAD;
+		h->app->lcores[i]->port_hot[0].rx_cksum = true;
+	}
 }
 
 static int
@@ -1356,6 +1431,8 @@ run(struct harness *h)
 		return EXIT_RUNTIME;
 	}
 	fill_net(h);
+	if (h->o.nic_csum)
+		nic_csum_on(h);
 	h->pool = rte_pktmbuf_pool_create("twg_mbufs", 16383, 256, 0,
 					  RTE_MBUF_DEFAULT_BUF_SIZE,
 					  (int)rte_socket_id());
@@ -1390,12 +1467,15 @@ run(struct harness *h)
 		n_warm = warm_list(h, n_meas);
 	h->n_tq = n_meas + n_warm;
 	printf("tw-gen: mode %s, lcores %u (%s), burst %u, alg %u, crypto %s, "
-	       "names %u, zipf %.2f, TSC %.3f GHz\n",
+	       "names %u, zipf %.2f, TSC %.3f GHz%s\n",
 	       mode_str[h->o.mode], h->o.lcores,
 	       h->o.lcores == 1 ? "trustwire's turns timed with rdtsc"
 				: "trustwire's loop on its own lcore",
 	       h->o.burst, h->o.alg, crypto_str(h->o.crypto), h->o.names,
-	       h->o.zipf, (double)rte_get_tsc_hz() / 1e9);
+	       h->o.zipf, (double)rte_get_tsc_hz() / 1e9,
+	       h->o.nic_csum ? "; client port with NIC checksum offloads "
+			       "(--nic-csum)"
+			     : "");
 	printf("tw-gen: mix: DO %u%%, cookie %u%%, flood %u%%, TXT %u%%, IPv6 "
 	       "%u%%, 0x20 %u%%, CD %u%%, AD %u%%, no EDNS %u%%; %zu query "
 	       "frames, %zu variants to warm\n",

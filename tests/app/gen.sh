@@ -12,6 +12,10 @@
 #   miss    unique names, each answer validated (--crypto openssl: the
 #           scalar path of crypto.path)
 #   hit2    the hit mode with trustwire's own loop on a second lcore
+#   nic     the hit mode with the client port as a NIC with checksum
+#           offloads (--nic-csum): the warm phase's validator answers and
+#           the hits leave their checksums to the port, the checker
+#           computes them as the NIC would and checks them
 # Needs root (else exit 77, meson's skip); own --file-prefix, --no-huge,
 # --no-pci, bounded time.
 set -uo pipefail
@@ -36,6 +40,7 @@ common=(--names 300 --seconds 2 --floor-seconds 1 --cache-entries 16384 --templa
 case "$case_" in
 bounce) args=(--mode bounce "${common[@]}") ;;
 hit) args=(--mode hit --flood-pct 2 "${common[@]}") ;;
+nic) args=(--mode hit --nic-csum "${common[@]}") ;;
 miss) args=(--mode miss --names 400 --crypto openssl --openssl-seconds 0) ;;
 hit2)
 	if [ "$(nproc)" -lt 2 ]; then
@@ -61,7 +66,9 @@ if [ $rc -ne 0 ]; then
 	exit 1
 fi
 mode=$case_
-[ "$case_" = hit2 ] && mode=hit
+case $case_ in
+hit2 | nic) mode=hit ;;
+esac
 main=$(grep "^RESULT mode=$mode " "$log")
 [ -n "$main" ] || { echo "FAIL: no RESULT line"; exit 1; }
 get() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$2"; }
@@ -71,6 +78,10 @@ while read -r line; do
 	ok=$(get ok "$line")
 	[ "${ok:-0}" -gt 0 ] || { echo "FAIL: no answer: $line"; exit 1; }
 done < <(grep "^RESULT " "$log")
+if [ "$case_" = nic ] && [ "$(get nic_csum "$main")" != 1 ]; then
+	echo "FAIL: the run did not emulate the NIC's offloads: $main"
+	exit 1
+fi
 if [ "$case_" = miss ]; then
 	sec=$(get secure "$main")
 	[ "${sec:-0}" -eq "$(get ok "$main")" ] ||
