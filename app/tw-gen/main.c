@@ -209,8 +209,10 @@ usage(FILE *f)
 		"same\n"
 		"                        process for S seconds (2; 0: skip)\n"
 		"  --seed N              mix seed (1)\n"
-		"  --nic-csum            the client port as a NIC with IPv4 and\n"
-		"                        UDP checksum offloads: queries arrive\n"
+		"  --nic-csum            the client port as a NIC with IPv4 "
+		"and\n"
+		"                        UDP checksum offloads: queries "
+		"arrive\n"
 		"                        marked good, trustwire leaves the\n"
 		"                        answers' checksums to the port, the\n"
 		"                        checker computes them as a NIC would\n"
@@ -615,7 +617,8 @@ nic_tx_csum(struct rte_mbuf *m)
 	if ((m->ol_flags & RTE_MBUF_F_TX_IP_CKSUM) &&
 	    (uint32_t)m->l2_len + TW_IPV4_HLEN <= m->data_len) {
 		tw_put16(d + m->l2_len + 10, 0);
-		tw_put16(d + m->l2_len + 10, tw_cksum(d + m->l2_len, m->l3_len));
+		tw_put16(d + m->l2_len + 10,
+			 tw_cksum(d + m->l2_len, m->l3_len));
 	}
 	if ((m->ol_flags & RTE_MBUF_F_TX_UDP_CKSUM) &&
 	    l4 + TW_UDP_HLEN <= m->data_len) {
@@ -1389,8 +1392,8 @@ measure(struct harness *h, size_t n_meas, struct fig *f)
 	       mode, h->o.lcores, h->o.burst, f->sent, f->ok, f->wrong,
 	       f->missing, f->tc, s2.c[TW_CTR_HITS] - s1.c[TW_CTR_HITS], f->cpq,
 	       f->raw, f->worker, f->median,
-	       f->cpq > 0 ? (double)rte_get_tsc_hz() / f->cpq : 0,
-	       f->cpu_share, h->o.nic_csum ? 1 : 0);
+	       f->cpq > 0 ? (double)rte_get_tsc_hz() / f->cpq : 0, f->cpu_share,
+	       h->o.nic_csum ? 1 : 0);
 }
 
 /*
