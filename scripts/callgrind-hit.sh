@@ -46,7 +46,8 @@ command -v valgrind >/dev/null || { echo "callgrind-hit.sh: no valgrind" >&2; ex
 [ -x "$bin" ] || { echo "callgrind-hit.sh: $bin not built" >&2; exit 1; }
 
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+# The EAL runtime folder of its --file-prefix goes too.
+trap 'rm -rf "$tmp" "/var/run/dpdk/tw-cg-$$"' EXIT
 [ -n "$out" ] || out=$tmp
 mkdir -p "$out"
 cg=$out/callgrind.out.hit
