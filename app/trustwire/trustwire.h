@@ -81,14 +81,14 @@ struct tw_stage {
 	struct rte_mbuf *m[TW_MAX_BURST];
 };
 
+/** Phases of the hit path timed by -Dphase_cycles=true builds. */
+enum { TW_PHASE_PARSE = 0, TW_PHASE_LOOKUP, TW_PHASE_ANSWER, TW_PHASES };
+
 /**
  * Per-lcore state, allocated on the lcore's NUMA node, cache aligned;
  * written only by its lcore (the stats are read by telemetry with
  * relaxed loads).
  */
-/** Phases of the hit path timed by -Dphase_cycles=true builds. */
-enum { TW_PHASE_PARSE = 0, TW_PHASE_LOOKUP, TW_PHASE_ANSWER };
-
 struct tw_lcore {
 	/* Read-mostly. */
 	struct tw_app *app;
@@ -133,7 +133,7 @@ struct tw_lcore {
 	/* -Dphase_cycles=true builds: TSC cycles of the RX bursts' query
 	 * handling by phase (TW_PHASE_*) and the queries they covered;
 	 * zero otherwise. Read by tw-gen after a phase. */
-	uint64_t phase_cyc[3];
+	uint64_t phase_cyc[TW_PHASES];
 	uint64_t phase_q;
 
 	/* Validator: its resolver state (validator.c). */

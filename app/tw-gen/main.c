@@ -614,8 +614,7 @@ nic_tx_csum(struct rte_mbuf *m)
 	uint8_t *d = rte_pktmbuf_mtod(m, uint8_t *);
 	uint32_t l4 = (uint32_t)m->l2_len + m->l3_len;
 
-	if ((m->ol_flags & RTE_MBUF_F_TX_IP_CKSUM) &&
-	    (uint32_t)m->l2_len + TW_IPV4_HLEN <= m->data_len) {
+	if ((m->ol_flags & RTE_MBUF_F_TX_IP_CKSUM) && l4 <= m->data_len) {
 		tw_put16(d + m->l2_len + 10, 0);
 		tw_put16(d + m->l2_len + 10,
 			 tw_cksum(d + m->l2_len, m->l3_len));
@@ -641,16 +640,15 @@ gen_collect(struct harness *h)
 
 	n = rte_ring_sc_dequeue_burst(h->c_tx, (void **)m, MAX_BURST, NULL);
 	for (i = 0; i < n; i++) {
-		const uint8_t *d;
+		const uint8_t *d = rte_pktmbuf_mtod(m[i], const uint8_t *);
+		const struct gen_q *q;
+		const char *why;
 		int id;
 
 		if (m[i]->ol_flags &
 		    (RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_UDP_CKSUM))
-			nic_tx_csum(m[i]);
-		d = rte_pktmbuf_mtod(m[i], const uint8_t *);
+			nic_tx_csum(m[i]); /* writes into d[] */
 		id = gen_answer_id(d, m[i]->data_len);
-		const struct gen_q *q;
-		const char *why;
 
 		if (id < 0) {
 			h->c.other++; /* e.g. trustwire's ARP request */
@@ -1175,7 +1173,7 @@ struct snap {
 	uint64_t tsc;
 	uint64_t cpu_ns;    /* this thread's (1 lcore) or the process's CPU */
 	uint64_t tw_cpu_ns; /* trustwire's busy turns (miss mode) */
-	uint64_t phase[3], phase_q; /* -Dphase_cycles=true builds */
+	uint64_t phase[TW_PHASES], phase_q; /* -Dphase_cycles=true builds */
 };
 
 static void
@@ -1371,9 +1369,9 @@ measure(struct harness *h, size_t n_meas, struct fig *f)
 	/* A -Dphase_cycles=true build: where the worker's cycles went. */
 	if (!h->bounce && s2.phase_q > s1.phase_q) {
 		double q = (double)(s2.phase_q - s1.phase_q);
-		double p[3];
+		double p[TW_PHASES];
 
-		for (int i = 0; i < 3; i++)
+		for (int i = 0; i < TW_PHASES; i++)
 			p[i] = (double)(s2.phase[i] - s1.phase[i]) / q;
 		printf("phases (TSC cycles per query, -Dphase_cycles): parse "
 		       "%.1f, lookup %.1f, answer %.1f; the rest of the turn "

@@ -17,18 +17,21 @@ align_up(void *p, size_t align)
 	return (void *)(((uintptr_t)p + align - 1) & ~(uintptr_t)(align - 1));
 }
 
+/* @p size octets at @p align from @p calloc_fn; *raw is what to free. */
+static void *
+aligned_from(void *(*calloc_fn)(size_t, size_t), size_t size, size_t align,
+	     void **raw)
+{
+	if (size > SIZE_MAX - align)
+		return NULL;
+	*raw = calloc_fn(1, size + align - 1);
+	return *raw == NULL ? NULL : align_up(*raw, align);
+}
+
 void *
 tw_cache_aligned_alloc(size_t size, size_t align, void **raw)
 {
-	void *p;
-
-	if (size > SIZE_MAX - align)
-		return NULL;
-	p = tw_calloc(1, size + align - 1);
-	if (p == NULL)
-		return NULL;
-	*raw = p;
-	return align_up(p, align);
+	return aligned_from(tw_calloc, size, align, raw);
 }
 
 void *
@@ -47,12 +50,7 @@ tw_cache_table_alloc(const struct tw_cache_config *cfg, uint32_t worker,
 			return p;
 		}
 	}
-	if (size > SIZE_MAX - align)
-		return NULL;
-	t->raw = tw_calloc_touched(1, size + align - 1);
-	if (t->raw == NULL)
-		return NULL;
-	return align_up(t->raw, align);
+	return aligned_from(tw_calloc_touched, size, align, &t->raw);
 }
 
 void
