@@ -169,8 +169,12 @@ def f(v, fmt="%.1f"):
         return "n/a"
 
 
+def pct(r, key):
+    """A ratio of a RESULT line as a percentage."""
+    return f(float(r[key]) * 100) if r.get(key) else "n/a"
+
+
 rows = []
-tsc = None
 for lc in ("1", "2"):
     name = "hit" + lc
     h = first(name, mode="hit_vs_floor")
@@ -211,16 +215,10 @@ for alg in ("8", "13", "15"):
                  "batched %s/s = %s%% (%s%%) of openssl speed %s/s; "
                  "scalar %s/s = %s%% (%s%%)" % (
                      f(a.get("validated_per_s_lcore"), "%.0f"),
-                     f(float(a["ratio_lcore"]) * 100)
-                     if a.get("ratio_lcore") else "n/a",
-                     f(float(a["ratio_validator"]) * 100)
-                     if a.get("ratio_validator") else "n/a",
+                     pct(a, "ratio_lcore"), pct(a, "ratio_validator"),
                      f(a.get("openssl_verify_per_s"), "%.0f"),
                      f(s.get("validated_per_s_lcore"), "%.0f"),
-                     f(float(s["ratio_lcore"]) * 100)
-                     if s.get("ratio_lcore") else "n/a",
-                     f(float(s["ratio_validator"]) * 100)
-                     if s.get("ratio_validator") else "n/a"),
+                     pct(s, "ratio_lcore"), pct(s, "ratio_validator")),
                  "target >= 85%; (validator cycles only)"))
 cg = results("callgrind")
 if cg:
