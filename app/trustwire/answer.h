@@ -179,6 +179,55 @@ tw_answer_fails(int status, uint8_t kflags)
 	       !(kflags & TW_CACHE_KF_CD);
 }
 
+/*
+ * One cached answer for the clients that differ only in RD and AD.
+ *
+ * Of a client's flags only DO (RRSIGs kept, RFC 4035 3.2.1), CD (bogus
+ * data instead of SERVFAIL, RFC 4035 3.2.2) and EDNS (an OPT RR, RFC
+ * 6891 7) change the octets of an answer beyond its header: RD is
+ * echoed (RFC 1035 4.1.1) and AD follows from the verdict and the
+ * client's DO and AD (tw_answer_ad()). So the cache holds one answer per
+ * variant (tw_answer_variant()), built as for RD=1 AD=1
+ * (tw_answer_variant_flags()): its AD bit then says "secure, CD=0", and
+ * tw_answer_client_bits() sets the two bits for each client. A name
+ * asked with and without AD (dig sets it, most stubs do not) takes one
+ * entry and one build instead of two.
+ */
+
+/** Key flags that change an answer's octets beyond the RD and AD bits. */
+#define TW_ANS_KF_VARIANT (TW_CACHE_KF_DO | TW_CACHE_KF_CD | TW_CACHE_KF_EDNS)
+
+/** The cache variant (lib/cache key flags) of a client's @p kflags. */
+static inline uint8_t
+tw_answer_variant(uint8_t kflags)
+{
+	return (uint8_t)(kflags & TW_ANS_KF_VARIANT);
+}
+
+/** The flags a variant's shared answer is built with (RD=1, AD=1). */
+static inline uint8_t
+tw_answer_variant_flags(uint8_t kflags)
+{
+	return (uint8_t)(tw_answer_variant(kflags) | TW_CACHE_KF_RD |
+			 TW_CACHE_KF_AD);
+}
+
+/**
+ * Turn the header of an answer built with tw_answer_variant_flags() (or
+ * a TC=1 answer made from one) into the answer for one client's
+ * @p kflags: RD as it sent it; AD kept only when it set DO or AD. The
+ * result is the header tw_answer_build() gives for @p kflags itself
+ * (tests/app/test_answer.c compares both for every status and flag set).
+ */
+static inline void
+tw_answer_client_bits(uint8_t *dns, uint8_t kflags)
+{
+	dns[2] = (uint8_t)((dns[2] & ~(TW_DNS_F_RD >> 8)) |
+			   ((kflags & TW_CACHE_KF_RD) ? TW_DNS_F_RD >> 8 : 0));
+	if (!(kflags & (TW_CACHE_KF_DO | TW_CACHE_KF_AD)))
+		dns[3] &= (uint8_t)~TW_DNS_F_AD;
+}
+
 /**
  * Whether an upstream RR goes into a client's answer.
  *

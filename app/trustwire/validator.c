@@ -338,7 +338,8 @@ tw_reply_udp(struct tw_lcore *lc, uint16_t port_idx, struct rte_mbuf *m,
 	return 0;
 }
 
-/* Send @p msg (built for this waiter's variant) to one client. */
+/* Send @p msg (built for this waiter's variant) to one client, with its
+ * RD and AD bits (tw_answer_client_bits()). */
 static void
 deliver(struct tw_vstate *vs, const struct qk *q, struct waiter *w,
 	const uint8_t *msg, size_t len)
@@ -357,8 +358,10 @@ deliver(struct tw_vstate *vs, const struct qk *q, struct waiter *w,
 		r->ans_len = 0;
 		if (r->ans != NULL &&
 		    tw_answer_render(msg, len, r->ans, len, w->id,
-				     r->q + TW_DNS_HDR_LEN, name_len) > 0)
+				     r->q + TW_DNS_HDR_LEN, name_len) > 0) {
+			tw_answer_client_bits(r->ans, w->kflags);
 			r->ans_len = (uint16_t)len;
+		}
 		tw_tcp_answer(vs->app, r);
 		w->req = NULL;
 		return;
@@ -400,13 +403,15 @@ deliver(struct tw_vstate *vs, const struct qk *q, struct waiter *w,
 			rte_pktmbuf_free(m);
 			return;
 		}
+		tw_answer_client_bits(dns, w->kflags);
 		tw_reply_udp(lc, w->port_idx, m, &pkt, (size_t)n);
 	}
 }
 
 /*
- * Build the answer of variant @p kflags into vs->msg and, when the
- * verdict may be cached, publish it to every worker.
+ * Build the answer of variant @p kflags (tw_answer_variant_flags()) into
+ * vs->msg and, when the verdict may be cached, publish it to every
+ * worker under the variant's key flags.
  */
 static int
 build_variant(struct tw_vstate *vs, const struct qk *q,
@@ -435,7 +440,7 @@ build_variant(struct tw_vstate *vs, const struct qk *q,
 		struct tw_cache_answer a = {
 			.key = { .data = q->key,
 				 .len = q->len,
-				 .flags = kflags,
+				 .flags = tw_answer_variant(kflags),
 				 .hash = q->hash },
 			.msg = vs->msg,
 			.msg_len = (uint16_t)n,
@@ -468,7 +473,9 @@ answer_all(struct tw_vstate *vs, const struct qk *q,
 	   struct waiter *list)
 {
 	while (list != NULL) {
-		uint8_t kf = list->kflags;
+		/* One build per variant: its clients differ at most in RD
+		 * and AD, set for each by deliver() (answer.h). */
+		uint8_t kf = tw_answer_variant_flags(list->kflags);
 		struct waiter **pp = &list;
 		int n;
 
@@ -487,7 +494,7 @@ answer_all(struct tw_vstate *vs, const struct qk *q,
 		while (*pp != NULL) {
 			struct waiter *w = *pp;
 
-			if (w->kflags != kf) {
+			if (tw_answer_variant_flags(w->kflags) != kf) {
 				pp = &w->next;
 				continue;
 			}

@@ -55,8 +55,9 @@ miss(struct tw_lcore *lc, struct rte_mbuf *m, uint32_t hash)
  *   1. tw_dns_qkey_parse(): header + question, lowercased and hashed in
  *      one pass with the per-process seed (the cache key, the coalescing
  *      key and the validator choice are this one hash);
- *   2. tw_query_info_hit(): the OPT RR (EDNS size, DO) and the flags that
- *      pick the cache variant (TW_CACHE_KF_*);
+ *   2. tw_query_info_hit(): the OPT RR (EDNS size, DO) and the flags;
+ *      DO, CD and EDNS pick the cache variant (tw_answer_variant()), RD
+ *      and AD only the answer's header bits (tw_answer_client_bits());
  *   3. queued for the burst lookup (tw_worker_poll() then looks the
  *      whole burst up at once and answers the hits); what the cache
  *      must not answer (other opcodes, EDNS versions, extra RRs) goes to
@@ -97,7 +98,8 @@ worker_handle_dns_query(struct tw_lcore *lc, uint16_t port_idx,
 	lc->ck[lc->n_hq] = (struct tw_cache_key){ .data = k->key,
 						  .len = k->len,
 						  .hash = k->hash,
-						  .flags = h->qi.kflags };
+						  .flags = tw_answer_variant(
+							  h->qi.kflags) };
 	tw_cache_prefetch(lc->cw, &lc->ck[lc->n_hq]);
 	h->m = m;
 	/* tw_worker_poll() classifies into the next slot: nothing to copy. */
@@ -161,6 +163,8 @@ answer_hit(struct tw_lcore *lc, struct tw_hitq *h, const struct tw_dns_qkey *k,
 	 * which stay where they are. */
 	n = tw_cache_blob_render_inplace(b, dns, cap, h->qi.id, now);
 	if (likely(n >= 0)) {
+		/* The variant's answer serves RD and AD alike (answer.h). */
+		tw_answer_client_bits(dns, h->qi.kflags);
 		reply_hit(lc, h, (size_t)n);
 		return 1;
 	}
@@ -175,6 +179,7 @@ answer_hit(struct tw_lcore *lc, struct tw_hitq *h, const struct tw_dns_qkey *k,
 		drop(lc, m, TW_CTR_MALFORMED);
 		return 0;
 	}
+	tw_answer_client_bits(dns, h->qi.kflags);
 	tw_reply_udp(lc, h->port_idx, m, &h->c.pkt, (size_t)n);
 	return 1;
 }

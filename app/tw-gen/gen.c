@@ -333,8 +333,10 @@ gen_variant_key(const struct gen_q *q)
 		      : q->qtype == TW_DNS_T_AAAA ? 1
 						  : 2;
 
+	/* trustwire's cache variant (tw_answer_variant()): RD and AD only
+	 * set header bits, one cached answer serves both. */
 	return (uint64_t)q->name << 8 | qt << 4 |
-	       (q->flags & (GQ_DO | GQ_CD | GQ_AD | GQ_EDNS));
+	       (q->flags & (GQ_DO | GQ_CD | GQ_EDNS));
 }
 
 /* ---- Checker ---------------------------------------------------------- */

@@ -959,7 +959,7 @@ cmp_u64(const void *a, const void *b)
 
 /*
  * The warm phase's queries: one template per distinct cache variant
- * (name, qtype, DO/CD/AD/EDNS) of the measured templates, grouped by
+ * (name, qtype, DO/CD/EDNS) of the measured templates, grouped by
  * question so that a validator's store answers the later variants.
  * Appended after the measured templates; @return how many.
  */

@@ -783,6 +783,78 @@ test_tc(void **state)
 			 -EINVAL);
 }
 
+/*
+ * One cached answer per variant (answer.h): the answer built as for
+ * RD=1 AD=1 (tw_answer_variant_flags()), with one client's RD and AD
+ * set by tw_answer_client_bits(), is octet for octet the answer
+ * tw_answer_build() gives that client's own flags; the same for the
+ * TC=1 answer made from it. Every flag set, every verdict, positive,
+ * negative and made (no upstream) answers.
+ */
+static void
+test_variant_shared(void **state)
+{
+	static const int statuses[] = { 0, TW_DNSSEC_SECURE, TW_DNSSEC_INSECURE,
+					TW_DNSSEC_BOGUS,
+					TW_DNSSEC_INDETERMINATE };
+	uint8_t ub[2][2048], ta[600], tb[600], qn[NAME_LEN];
+	struct tw_dns_msg up[2];
+	const struct tw_dns_msg *ups[3] = { &up[0], &up[1], NULL };
+	static struct built a, b;
+	size_t q_end = 12 + KEY_A_LEN;
+	unsigned u, s, kf, checked = 0, ad_set = 0, ad_cleared = 0;
+
+	(void)state;
+	parse_up(&up[0], ub[0], upstream_positive(ub[0], sizeof(ub[0]), 300));
+	parse_up(&up[1], ub[1],
+		 upstream_negative(ub[1], sizeof(ub[1]), TW_DNS_RCODE_NXDOMAIN,
+				   900, 300, true));
+	memcpy(qn, "wWwexAmple", NAME_LEN);
+	for (u = 0; u < 3; u++) {
+		for (s = 0; s < sizeof(statuses) / sizeof(statuses[0]); s++) {
+			for (kf = 0; kf <= TW_CACHE_KF_MASK; kf++) {
+				int ede = statuses[s] == TW_DNSSEC_BOGUS
+						  ? TW_EDE_DNSSEC_BOGUS
+						  : TW_EDE_NONE;
+				uint8_t vf =
+					tw_answer_variant_flags((uint8_t)kf);
+				int na, nb;
+
+				build(&a, ups[u], (uint8_t)kf, statuses[s], ede,
+				      "x", 0);
+				build(&b, ups[u], vf, statuses[s], ede, "x", 0);
+				assert_int_equal(
+					tw_answer_variant(vf),
+					tw_answer_variant((uint8_t)kf));
+				ad_set += (b.msg[3] & TW_DNS_F_AD) != 0;
+				tw_answer_client_bits(b.msg, (uint8_t)kf);
+				ad_cleared +=
+					(b.msg[3] & TW_DNS_F_AD) == 0 && b.o.ad;
+				assert_int_equal(a.o.len, b.o.len);
+				assert_memory_equal(a.msg, b.msg, a.o.len);
+				/* Too big for the client: TC=1 from either. */
+				na = tw_answer_tc(ta, sizeof(ta), a.msg,
+						  a.o.len, q_end, 7, qn,
+						  NAME_LEN, (uint8_t)kf, 1232);
+				build(&b, ups[u], vf, statuses[s], ede, "x", 0);
+				nb = tw_answer_tc(tb, sizeof(tb), b.msg,
+						  b.o.len, q_end, 7, qn,
+						  NAME_LEN, (uint8_t)kf, 1232);
+				assert_true(na > 0);
+				assert_int_equal(na, nb);
+				tw_answer_client_bits(tb, (uint8_t)kf);
+				assert_memory_equal(ta, tb, (size_t)na);
+				checked++;
+			}
+		}
+	}
+	assert_int_equal(checked, 3 * 5 * (TW_CACHE_KF_MASK + 1));
+	/* The comparison saw the shared answer's AD bit both kept and
+	 * cleared: secure data for DO=0 AD=0 clients. */
+	assert_true(ad_set > 0);
+	assert_true(ad_cleared > 0);
+}
+
 /* ---- Upstream ----------------------------------------------------------- */
 
 static void
@@ -937,6 +1009,7 @@ main(void)
 		cmocka_unit_test(test_ttl_aged_and_blob),
 		cmocka_unit_test(test_negative_ttl),
 		cmocka_unit_test(test_tc),
+		cmocka_unit_test(test_variant_shared),
 		cmocka_unit_test(test_upstream_query),
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_sport),
