@@ -456,6 +456,12 @@ denial_collect(struct tw_val *v, struct dv_msg *dm, const struct dv_entry *K,
 			*fail |= t[i].fail ? t[i].fail : DV_F_CRYPTO;
 			continue;
 		}
+		/* Expanded from a wildcard: no proof (val.c,
+		 * denial_of_zone()). */
+		if (t[i].wc_labels != 0xff) {
+			*fail |= DV_F_BADSIG;
+			continue;
+		}
 		if (t[i].ttl_cap < *ttl)
 			*ttl = t[i].ttl_cap;
 		if (t[i].set->type == TW_DNS_T_NSEC)
@@ -512,6 +518,13 @@ process_ds(struct tw_val *v, struct dv_zone *z, struct dv_entry *K,
 				    "could not check a DS signature");
 			goto out;
 		}
+		/* A DS RRset expanded from a wildcard (RRSIG labels below
+		 * the owner's) is not the parent's DS of next: a synthesised
+		 * name is never a delegation point (RFC 4035 5.2, 5.3.4). */
+		if (t.status == TW_DNSSEC_SECURE && t.wc_labels != 0xff) {
+			t.status = TW_DNSSEC_BOGUS;
+			t.fail |= DV_F_BADSIG;
+		}
 		if (t.status != TW_DNSSEC_SECURE) {
 			rc = fail_fact(v, z, next, t.fail, "DS of");
 			goto out;
@@ -559,12 +572,19 @@ process_ds(struct tw_val *v, struct dv_zone *z, struct dv_entry *K,
 		rc = dv_verify(v, &t, 1);
 		if (rc < 0)
 			goto out;
-		if (t.status == TW_DNSSEC_SECURE)
+		if (t.status != TW_DNSSEC_SECURE) {
+			rc = fail_fact(v, z, next, t.fail, "CNAME at");
+			goto out;
+		}
+		if (t.wc_labels == 0xff) {
 			rc = add_simple(v, DV_K_NOCUT, next, t.ttl_cap,
 					TW_EDE_NONE, NULL);
-		else
-			rc = fail_fact(v, z, next, t.fail, "CNAME at");
-		goto out;
+			goto out;
+		}
+		/* Expanded from a wildcard: it says nothing about next
+		 * until the authority section proves that next itself does
+		 * not exist (RFC 4035 5.3.4), the denial below. A replayed
+		 * wildcard CNAME must not make a zone cut "no cut". */
 	}
 
 	/* A denial: no DS at next (RFC 4035 5.2; RFC 5155 8.6). */

@@ -131,6 +131,15 @@ dv_nsec_nxdomain(const struct dv_nsec *ns, size_t n, const uint8_t *qname,
 			       : "no NSEC covers the name";
 		return DV_PROOF_FAIL;
 	}
+	/* A covering NSEC whose next name is below qname shows a name
+	 * under it: qname is an empty non-terminal, it exists (RFC 4035
+	 * 3.1.3.2, RFC 6840 4.3; RFC 8020: NXDOMAIN would deny the whole
+	 * subtree). */
+	if (tw_dns_name_is_sub(c->next, qname) &&
+	    !tw_dns_name_eq(c->next, qname)) {
+		*why = "NXDOMAIN for an empty non-terminal";
+		return DV_PROOF_FAIL;
+	}
 	/* ... and another (or the same) that no wildcard could have
 	 * matched at the closest encloser. */
 	ce = closest_encloser(c, qname, zone);

@@ -609,6 +609,13 @@ denial_of_zone(struct tw_val *v, int zi, struct dv_nsec *ns, size_t *n_ns,
 		    it->zone < 0 || !v->zones[it->zone].keys ||
 		    !tw_dns_name_eq(v->zones[it->zone].keys->name, zone))
 			continue;
+		/* An NSEC/NSEC3 verified through a wildcard expansion (RRSIG
+		 * labels below its owner's) has an owner the server chose:
+		 * it proves nothing about names (RFC 4035 5.4; RFC 4592 4.7
+		 * as corrected by erratum 5119: never used for a negative
+		 * answer). */
+		if (it->wc_labels != 0xff)
+			continue;
 		if (it->ttl_cap < *ttl)
 			*ttl = it->ttl_cap;
 		if (s->type == TW_DNS_T_NSEC)

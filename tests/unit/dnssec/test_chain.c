@@ -322,6 +322,72 @@ test_fetch_failures(void **state)
 	tw_dnssec_ctx_destroy(ctx);
 }
 
+/*
+ * A DS probe answered with data expanded from a wildcard (RRSIG labels
+ * below the owner's: the real "*.example." CNAME or DS replayed at the
+ * probed name) proves nothing about a zone cut there (RFC 4035 5.2,
+ * 5.3.4): the probe fails (bogus for bogus_ttl, RFC 4035 4.7) and must
+ * not leave "no cut" (or a DS) behind for the signatures' lifetime: 60 s
+ * later the honest answers validate again.
+ */
+static void
+test_wildcard_ds_probe(void **state)
+{
+	struct ts_sigopt wild = { .labels = 1, .key_tag = -1 };
+	struct tw_dnssec_result res;
+	struct ts_msg *m, *q;
+
+	(void)state;
+	q = ts_msg_new("www.c.b.example.", TW_DNS_T_A, 0);
+	ts_add_a(q, 0, "www.c.b.example.", "192.0.2.1");
+	ts_sign(q, 0, "www.c.b.example.", TW_DNS_T_A, &cb.zsk, "c.b.example.",
+		TS_INC, TS_EXP, NULL);
+	for (int kind = 0; kind < 2; kind++) {
+		struct ts_world bad = { 0 };
+		struct tw_dnssec_ctx *ctx = ctx_new();
+
+		ts_zone_publish(&ex, &bad, NULL, 0);
+		ts_zone_publish(&cb, &bad, NULL, 0);
+		m = ts_msg_new("b.example.", TW_DNS_T_DS, 0);
+		ts_add_soa(m, 1, "example.");
+		ts_sign(m, 1, "example.", TW_DNS_T_SOA, &ex.zsk, "example.",
+			TS_INC, TS_EXP, NULL);
+		ts_add_nsec(m, 1, "b.example.", "c.b.example.",
+			    (const uint16_t[]){ TW_DNS_T_A, TW_DNS_T_RRSIG,
+						TW_DNS_T_NSEC, 0 });
+		ts_sign(m, 1, "b.example.", TW_DNS_T_NSEC, &ex.zsk, "example.",
+			TS_INC, TS_EXP, NULL);
+		ts_world_add(&bad, m);
+		free(m);
+		m = ts_msg_new("c.b.example.", TW_DNS_T_DS, 0);
+		if (kind == 0) {
+			ts_add_name(m, 0, "c.b.example.", TW_DNS_T_CNAME,
+				    "x.example.");
+			ts_sign(m, 0, "c.b.example.", TW_DNS_T_CNAME, &ex.zsk,
+				"example.", TS_INC, TS_EXP, &wild);
+		} else {
+			ts_add_ds(m, 0, "c.b.example.", &cb.ksk, 2);
+			ts_sign(m, 0, "c.b.example.", TW_DNS_T_DS, &ex.zsk,
+				"example.", TS_INC, TS_EXP, &wild);
+		}
+		ts_world_add(&bad, m);
+		free(m);
+		assert_int_equal(ts_validate(ctx, q, &bad, HX_NOW, &res, NULL),
+				 0);
+		assert_int_equal(res.status, TW_DNSSEC_BOGUS);
+		/* the honest world once the bogus fact has expired */
+		assert_int_equal(
+			ts_validate(ctx, q, &w, HX_NOW + 60, &res, NULL), 0);
+		if (res.status != TW_DNSSEC_SECURE)
+			printf("kind %d: %s (%s)\n", kind,
+			       tw_dnssec_status_str(res.status), res.reason);
+		assert_int_equal(res.status, TW_DNSSEC_SECURE);
+		ts_world_free(&bad);
+		tw_dnssec_ctx_destroy(ctx);
+	}
+	free(q);
+}
+
 int
 main(void)
 {
@@ -331,6 +397,7 @@ main(void)
 		cmocka_unit_test(test_nocut),
 		cmocka_unit_test(test_self_answer),
 		cmocka_unit_test(test_fetch_failures),
+		cmocka_unit_test(test_wildcard_ds_probe),
 	};
 
 	return cmocka_run_group_tests_name("dnssec/chain", tests, setup,

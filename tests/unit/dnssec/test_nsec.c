@@ -191,6 +191,11 @@ test_nxdomain(void **state)
 	assert_int_equal(nx(&s, "foo.d.example."), DV_PROOF_FAIL);
 	/* outside the zone */
 	assert_int_equal(nx(&s, "other."), DV_PROOF_FAIL);
+	/* y.w.example. is an empty non-terminal (x.w.example. NSEC
+	 * x.y.w.example. covers it): it exists, no NXDOMAIN (RFC 4035
+	 * 3.1.3.2); a name below the ENT's child is still denied */
+	assert_int_equal(nx(&s, "y.w.example."), DV_PROOF_FAIL);
+	assert_int_equal(nodata(&s, "y.w.example.", TW_DNS_T_A), DV_PROOF_OK);
 }
 
 static void

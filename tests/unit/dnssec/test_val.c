@@ -593,6 +593,93 @@ test_alloc_failures(void **state)
 	free(m);
 }
 
+/* ---- Forged denials ------------------------------------------------------ */
+
+static int
+status_of(struct ts_msg *m)
+{
+	struct tw_dnssec_ctx *ctx = ctx_new();
+	struct tw_dnssec_result res;
+
+	assert_int_equal(ts_validate(ctx, m, &w, HX_NOW, &res, NULL), 0);
+	tw_dnssec_ctx_destroy(ctx);
+	free(m);
+	return (int)res.status;
+}
+
+/* A negative answer of example.: its signed SOA, then the NSECs. */
+static struct ts_msg *
+negative(const char *qname, uint16_t qtype, uint16_t rcode)
+{
+	struct ts_msg *m = ts_msg_new(qname, qtype, rcode);
+
+	ts_add_soa(m, 1, "example.");
+	ts_sign(m, 1, "example.", TW_DNS_T_SOA, &ex.zsk, "example.", TS_INC,
+		TS_EXP, NULL);
+	return m;
+}
+
+/* owner NSEC next (A RRSIG NSEC), signed by example.; @p labels -1 for
+ * the owner's own count, else an RRSIG labels value (1: expanded from
+ * "*.example."). */
+static void
+add_nsec(struct ts_msg *m, const char *owner, const char *next, int labels)
+{
+	struct ts_sigopt o = { .labels = labels, .key_tag = -1 };
+
+	ts_add_nsec(m, 1, owner, next,
+		    (const uint16_t[]){ TW_DNS_T_A, TW_DNS_T_RRSIG,
+					TW_DNS_T_NSEC, 0 });
+	ts_sign(m, 1, owner, TW_DNS_T_NSEC, &ex.zsk, "example.", TS_INC,
+		TS_EXP, &o);
+}
+
+/*
+ * Denials that must not come out secure:
+ *  - an NSEC verified through a wildcard expansion (the real, signed
+ *    "*.example. NSEC z.example." replayed under another owner, RRSIG
+ *    labels 1): its owner is the attacker's choice, it proves nothing
+ *    (RFC 4035 5.4; RFC 4592 4.7 with erratum 5119);
+ *  - NXDOMAIN for an empty non-terminal (a covering NSEC whose next
+ *    name is below the question: the name exists, RFC 4035 3.1.3.2).
+ * Each beside the honest proof of the same shape, which is secure.
+ */
+static void
+test_forged_denials(void **state)
+{
+	struct ts_msg *m;
+
+	(void)state;
+	/* NODATA for mail.example. MX: honest, then from the wildcard's
+	 * NSEC renamed */
+	m = negative("mail.example.", TW_DNS_T_MX, 0);
+	add_nsec(m, "mail.example.", "z.example.", -1);
+	assert_int_equal(status_of(m), TW_DNSSEC_SECURE);
+	m = negative("mail.example.", TW_DNS_T_MX, 0);
+	add_nsec(m, "mail.example.", "z.example.", 1);
+	assert_int_equal(status_of(m), TW_DNSSEC_BOGUS);
+	/* NXDOMAIN for www.example.: "example. NSEC z.example." covers it
+	 * and "*.example." (honest); the same span on a renamed wildcard
+	 * NSEC ("!.example." sorts before "*.example.") */
+	m = negative("www.example.", TW_DNS_T_A, TW_DNS_RCODE_NXDOMAIN);
+	add_nsec(m, "example.", "z.example.", -1);
+	assert_int_equal(status_of(m), TW_DNSSEC_SECURE);
+	m = negative("www.example.", TW_DNS_T_A, TW_DNS_RCODE_NXDOMAIN);
+	add_nsec(m, "!.example.", "z.example.", 1);
+	assert_int_equal(status_of(m), TW_DNSSEC_BOGUS);
+	/* NXDOMAIN under "a.example. NSEC x.ent.example." (with "example.
+	 * NSEC a.example." for the wildcard): b.example. does not exist,
+	 * ent.example. is an empty non-terminal */
+	m = negative("b.example.", TW_DNS_T_A, TW_DNS_RCODE_NXDOMAIN);
+	add_nsec(m, "example.", "a.example.", -1);
+	add_nsec(m, "a.example.", "x.ent.example.", -1);
+	assert_int_equal(status_of(m), TW_DNSSEC_SECURE);
+	m = negative("ent.example.", TW_DNS_T_A, TW_DNS_RCODE_NXDOMAIN);
+	add_nsec(m, "example.", "a.example.", -1);
+	add_nsec(m, "a.example.", "x.ent.example.", -1);
+	assert_int_equal(status_of(m), TW_DNSSEC_BOGUS);
+}
+
 int
 main(void)
 {
@@ -603,6 +690,7 @@ main(void)
 		cmocka_unit_test(test_any_and_extra),
 		cmocka_unit_test(test_burst),
 		cmocka_unit_test(test_alloc_failures),
+		cmocka_unit_test(test_forged_denials),
 	};
 
 	return cmocka_run_group_tests_name("dnssec/val", tests, setup,
