@@ -630,8 +630,8 @@ add_nsec(struct ts_msg *m, const char *owner, const char *next, int labels)
 	ts_add_nsec(m, 1, owner, next,
 		    (const uint16_t[]){ TW_DNS_T_A, TW_DNS_T_RRSIG,
 					TW_DNS_T_NSEC, 0 });
-	ts_sign(m, 1, owner, TW_DNS_T_NSEC, &ex.zsk, "example.", TS_INC,
-		TS_EXP, &o);
+	ts_sign(m, 1, owner, TW_DNS_T_NSEC, &ex.zsk, "example.", TS_INC, TS_EXP,
+		&o);
 }
 
 /*
