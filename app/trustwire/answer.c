@@ -147,6 +147,16 @@ tw_answer_keep_rr(uint8_t section, uint16_t type, uint16_t covered,
 	return true;
 }
 
+/* Whether the authority RR at @p rr_off is one lib/dnssec validated. */
+static bool
+auth_validated(const struct tw_answer_req *rq, uint16_t rr_off)
+{
+	for (unsigned i = 0; i < rq->n_auth_rr; i++)
+		if (rq->auth_rr[i] == rr_off)
+			return true;
+	return false;
+}
+
 static uint32_t
 aged(uint32_t ttl, uint32_t age)
 {
@@ -251,14 +261,23 @@ tw_answer_build(const struct tw_dns_msg *up, const struct tw_answer_req *rq,
 		while ((rc = tw_dns_rr_next(&it, &rr)) > 0) {
 			uint16_t covered = 0;
 			size_t at = w.len;
+			uint32_t ttl = aged(rr.ttl, rq->age);
 
 			if (rr.type == TW_DNS_T_RRSIG && rr.rdlen >= 2)
 				covered = tw_get16(up->pkt + rr.rdata_off);
 			if (!tw_answer_keep_rr(rr.section, rr.type, covered,
 					       qtype, rq->kflags, rq->status))
 				continue;
-			rc = tw_dns_write_rr_from(&w, rr.section, up, &rr,
-						  aged(rr.ttl, rq->age));
+			/* RFC 4035 3.2.3: AD covers the authority section;
+			 * what was not validated does not go out with it. */
+			if (rq->status == TW_DNSSEC_SECURE &&
+			    rr.section == TW_DNS_SEC_NS &&
+			    !auth_validated(rq, rr.rr_off))
+				continue;
+			/* RFC 4035 5.3.3: not beyond the signatures. */
+			if (rq->cap_ttl && ttl > rq->ttl_cap)
+				ttl = rq->ttl_cap;
+			rc = tw_dns_write_rr_from(&w, rr.section, up, &rr, ttl);
 			/* -ENOSPC: TC is set by finish; stop here. */
 			if (rc == -ENOSPC)
 				break;

@@ -255,6 +255,17 @@ struct tw_answer_req {
 	uint32_t age;	      /**< seconds subtracted from every TTL */
 	uint16_t rcode;	      /**< without @p up: the RCODE (12 bits) */
 	uint8_t opcode;	      /**< echoed (RFC 1035 4.1.1); 0: QUERY */
+	/**
+	 * SECURE: the authority RRs lib/dnssec validated
+	 * (tw_dnssec_result.auth_rr, offsets in @p up); no other authority
+	 * RR goes into the answer (RFC 4035 3.2.3: AD vouches for it).
+	 */
+	const uint16_t *auth_rr;
+	unsigned n_auth_rr;
+	/** RFC 4035 5.3.3: with @p cap_ttl, no TTL above @p ttl_cap (the
+	 * seconds left of the validation's tw_dnssec_result.ttl_cap). */
+	bool cap_ttl;
+	uint32_t ttl_cap;
 };
 
 /** Facts about a message tw_answer_build() wrote. */
@@ -277,8 +288,10 @@ struct tw_answer_out {
  *
  * With @p up (the upstream response, DO=1 CD=1): when tw_answer_fails()
  * SERVFAIL with no RRs; else the upstream's RCODE and the RRs that
- * tw_answer_keep_rr() keeps, TTLs minus @p rq->age (never below 0; a TTL
- * with the top bit set counts as 0, RFC 2181 8). Without @p up: an
+ * tw_answer_keep_rr() keeps (for SECURE data, of the authority section
+ * only the RRs in @p rq->auth_rr), TTLs minus @p rq->age (never below 0;
+ * a TTL with the top bit set counts as 0, RFC 2181 8), at most
+ * @p rq->ttl_cap with @p rq->cap_ttl. Without @p up: an
  * answer with RCODE @p rq->rcode and no RRs. Flags: QR, RA, RD and CD as
  * the client sent them, AD per tw_answer_ad(), AA and TC clear. The OPT
  * RR only when the client sent one (RFC 6891 7): our @p udp_size, DO as

@@ -118,6 +118,9 @@ struct store_ent {
 	uint16_t key_len, resp_len;
 	int16_t ede;
 	uint8_t status, kind;
+	uint8_t n_auth_rr;
+	uint32_t cap_at;
+	uint16_t auth_rr[TW_DNSSEC_AUTH_MAX];
 	uint8_t key[TW_CACHE_KEY_MAX];
 	char reason[TW_DNSSEC_REASON_MAX];
 };
@@ -192,6 +195,11 @@ struct verdict {
 	uint8_t kind;
 	uint32_t created;
 	uint32_t expire; /* 0: not cacheable */
+	/* SECURE: the validated authority RRs (tw_answer_req.auth_rr) and
+	 * when the signatures' TTL cap ends (RFC 4035 5.3.3; 0: none) */
+	const uint16_t *auth_rr;
+	uint8_t n_auth_rr;
+	uint32_t cap_at;
 };
 
 static void fetch_complete(struct tw_vstate *vs, struct fetch *f,
@@ -429,6 +437,10 @@ build_variant(struct tw_vstate *vs, const struct qk *q,
 		.age = vs->now_s > vd->created ? vs->now_s - vd->created : 0,
 		.rcode = vd->rcode,
 		.opcode = vd->opcode,
+		.auth_rr = vd->auth_rr,
+		.n_auth_rr = vd->n_auth_rr,
+		.cap_ttl = vd->cap_at != 0,
+		.ttl_cap = vd->cap_at > vs->now_s ? vd->cap_at - vs->now_s : 0,
 	};
 	struct tw_answer_out o;
 	int n;
@@ -621,6 +633,11 @@ store_put(struct tw_vstate *vs, const struct qk *q, uint8_t **respp, size_t len,
 	e->status = (uint8_t)vd->status;
 	e->kind = vd->kind;
 	e->ede = (int16_t)vd->ede;
+	e->cap_at = vd->cap_at;
+	e->n_auth_rr = (uint8_t)TW_MIN(vd->n_auth_rr, TW_DNSSEC_AUTH_MAX);
+	if (e->n_auth_rr > 0)
+		memcpy(e->auth_rr, vd->auth_rr,
+		       e->n_auth_rr * sizeof(e->auth_rr[0]));
 	rl = vd->reason != NULL ? strnlen(vd->reason, sizeof(e->reason) - 1)
 				: 0;
 	if (rl > 0)
@@ -639,6 +656,9 @@ answer_from_store(struct tw_vstate *vs, const struct qk *q,
 		.kind = e->kind,
 		.created = e->created,
 		.expire = e->expire,
+		.auth_rr = e->auth_rr,
+		.n_auth_rr = e->n_auth_rr,
+		.cap_at = e->cap_at,
 	};
 	struct tw_dns_msg m;
 
@@ -1284,6 +1304,12 @@ job_done(struct tw_vstate *vs, struct job *j)
 	switch (res->status) {
 	case TW_DNSSEC_SECURE:
 		tw_stat_inc(&lc->stats, TW_CTR_SECURE);
+		vd.auth_rr = res->auth_rr;
+		vd.n_auth_rr = res->n_auth_rr;
+		/* RFC 4035 5.3.3: the TTLs end with the signatures. */
+		vd.cap_at = res->ttl_cap >= UINT32_MAX - vd.created
+				    ? 0
+				    : TW_MAX(vd.created + res->ttl_cap, 1u);
 		break;
 	case TW_DNSSEC_INSECURE:
 		tw_stat_inc(&lc->stats, TW_CTR_INSECURE);

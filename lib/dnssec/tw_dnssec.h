@@ -104,6 +104,9 @@ enum tw_dnssec_status {
 };
 
 /** The verdict on one response. */
+/** Validated authority RRs a result lists (tw_dnssec_result.auth_rr). */
+#define TW_DNSSEC_AUTH_MAX 32
+
 struct tw_dnssec_result {
 	enum tw_dnssec_status status;
 	/**
@@ -123,6 +126,19 @@ struct tw_dnssec_result {
 	 */
 	uint32_t ttl_cap;
 	char reason[TW_DNSSEC_REASON_MAX]; /**< for logs; "" when secure */
+	/**
+	 * SECURE only: the authority-section RRs that were validated, by
+	 * their offset in the response (tw_dns_rr.rr_off): the data RRs and
+	 * the covering RRSIGs of every authority RRset lib/dnssec checked
+	 * (the SOA and NSEC/NSEC3 of a denial, the NSEC/NSEC3 of a wildcard
+	 * proof), none expanded from a wildcard. AD vouches for the answer
+	 * and authority sections (RFC 4035 3.2.3): an answer marked AD
+	 * carries no other authority RR. At most TW_DNSSEC_AUTH_MAX; the
+	 * rest are left out (the answer stays secure, a DO=1 client may
+	 * miss part of a proof).
+	 */
+	uint16_t auth_rr[TW_DNSSEC_AUTH_MAX];
+	uint8_t n_auth_rr;
 };
 
 /** Algorithm and digest policy values (one byte per number). */

@@ -810,6 +810,36 @@ merge(struct tw_val *v, int status, int ede, const char *fmt, ...)
 	}
 }
 
+/*
+ * The authority RRs of a secure verdict (tw_dnssec_result.auth_rr): the
+ * data RRs and covering RRSIGs of every authority RRset validated
+ * without a wildcard expansion.
+ */
+static void
+auth_collect(struct tw_val *v)
+{
+	struct tw_dnssec_result *r = &v->res;
+
+	r->n_auth_rr = 0;
+	for (int i = 0; i < v->n_items; i++) {
+		const struct dv_item *it = &v->items[i];
+		const struct dv_rrset *s = &v->msg.sets[it->set];
+
+		if (s->section != TW_DNS_SEC_NS ||
+		    it->status != TW_DNSSEC_SECURE || it->wc_labels != 0xff)
+			continue;
+		for (unsigned int k = 0; k < (unsigned)s->n + s->n_sig; k++) {
+			unsigned int o = k < s->n ? s->first + k
+						  : s->sig_first + (k - s->n);
+
+			if (r->n_auth_rr >= TW_DNSSEC_AUTH_MAX)
+				return;
+			r->auth_rr[r->n_auth_rr++] =
+				dv_msg_rr(&v->msg, o)->rr.rr_off;
+		}
+	}
+}
+
 /* After the signatures: proofs and the verdict. 0 or -ENOMEM. */
 static int
 conclude(struct tw_val *v)
@@ -890,6 +920,9 @@ conclude(struct tw_val *v)
 		v->res.ttl_cap = 0;
 	else
 		v->res.ttl_cap = ttl;
+	v->res.n_auth_rr = 0;
+	if (v->res.status == TW_DNSSEC_SECURE)
+		auth_collect(v);
 	v->done = true;
 	return 0;
 }

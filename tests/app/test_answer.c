@@ -133,10 +133,36 @@ struct built {
 	unsigned n_sec[4];
 };
 
+/* What build() adds to its request: the validated authority RRs (when
+ * `all_auth`, every authority RR of the upstream message) and a TTL cap. */
+static struct {
+	bool all_auth;
+	const uint16_t *auth_rr;
+	unsigned n_auth_rr;
+	bool cap_ttl;
+	uint32_t ttl_cap;
+} bx = { .all_auth = true };
+
+/* The offsets of the authority RRs of @p up. */
+static unsigned
+auth_rrs(const struct tw_dns_msg *up, uint16_t *off, unsigned cap)
+{
+	struct tw_dns_rr_iter it;
+	struct tw_dns_rr rr;
+	unsigned n = 0;
+
+	tw_dns_rr_iter_init(&it, up);
+	while (tw_dns_rr_next(&it, &rr) > 0)
+		if (rr.section == TW_DNS_SEC_NS && n < cap)
+			off[n++] = rr.rr_off;
+	return n;
+}
+
 static void
 build(struct built *b, const struct tw_dns_msg *up, uint8_t kflags, int status,
       int ede, const char *text, uint32_t age)
 {
+	uint16_t all[64];
 	struct tw_answer_req rq = {
 		.key = key_a,
 		.key_len = KEY_A_LEN,
@@ -147,6 +173,10 @@ build(struct built *b, const struct tw_dns_msg *up, uint8_t kflags, int status,
 		.udp_size = 1232,
 		.age = age,
 		.rcode = TW_DNS_RCODE_SERVFAIL,
+		.auth_rr = bx.auth_rr,
+		.n_auth_rr = bx.n_auth_rr,
+		.cap_ttl = bx.cap_ttl,
+		.ttl_cap = bx.ttl_cap,
 	};
 	struct tw_dns_rr_iter it;
 	struct tw_dns_rr rr;
@@ -154,6 +184,10 @@ build(struct built *b, const struct tw_dns_msg *up, uint8_t kflags, int status,
 	int n;
 
 	memset(b, 0, sizeof(*b));
+	if (bx.all_auth && up != NULL) {
+		rq.auth_rr = all;
+		rq.n_auth_rr = auth_rrs(up, all, 64);
+	}
 	n = tw_answer_build(up, &rq, b->msg, sizeof(b->msg), b->ttl_off, &b->o);
 	assert_true(n > 0);
 	assert_int_equal(n, b->o.len);
@@ -741,6 +775,63 @@ test_negative_ttl(void **state)
 	}
 }
 
+/*
+ * RFC 4035 3.2.3: AD vouches for the authority section, so a secure
+ * answer carries only the authority RRs lib/dnssec validated
+ * (tw_answer_req.auth_rr); insecure data passes through as it came.
+ * RFC 4035 5.3.3: with a TTL cap no TTL goes above it.
+ */
+static void
+test_secure_authority_and_ttl_cap(void **state)
+{
+	uint8_t ub[2048];
+	uint16_t off[8];
+	struct tw_dns_msg up;
+	struct built b;
+	unsigned n;
+
+	(void)state;
+	parse_up(&up, ub,
+		 upstream_negative(ub, sizeof(ub), TW_DNS_RCODE_NXDOMAIN, 3600,
+				   300, true));
+	/* authority: SOA, RRSIG(SOA), NSEC (in this order) */
+	n = auth_rrs(&up, off, 8);
+	assert_int_equal(n, 3);
+	bx.all_auth = false;
+	/* the SOA and its RRSIG validated, the NSEC not: it goes */
+	bx.auth_rr = off;
+	bx.n_auth_rr = 2;
+	build(&b, &up, TW_CACHE_KF_DO | TW_CACHE_KF_EDNS, TW_DNSSEC_SECURE,
+	      TW_EDE_NONE, NULL, 0);
+	assert_int_equal(b.m.hdr.nscount, 2);
+	assert_int_equal(b.n_type[TW_DNS_T_SOA], 1);
+	assert_int_equal(b.n_type[TW_DNS_T_NSEC], 0);
+	/* nothing validated: no authority RR with AD */
+	bx.n_auth_rr = 0;
+	build(&b, &up, TW_CACHE_KF_DO | TW_CACHE_KF_EDNS, TW_DNSSEC_SECURE,
+	      TW_EDE_NONE, NULL, 0);
+	assert_int_equal(b.m.hdr.nscount, 0);
+	assert_true(b.m.hdr.flags & TW_DNS_F_AD);
+	/* insecure: everything passes through */
+	build(&b, &up, TW_CACHE_KF_DO | TW_CACHE_KF_EDNS, TW_DNSSEC_INSECURE,
+	      TW_EDE_NONE, NULL, 0);
+	assert_int_equal(b.m.hdr.nscount, 3);
+	/* TTL cap 100 s (signatures expiring, or their original TTL):
+	 * the SOA's 3600 and the RRSIG's become 100 */
+	bx.auth_rr = off;
+	bx.n_auth_rr = 3;
+	bx.cap_ttl = true;
+	bx.ttl_cap = 100;
+	build(&b, &up, TW_CACHE_KF_DO | TW_CACHE_KF_EDNS, TW_DNSSEC_SECURE,
+	      TW_EDE_NONE, NULL, 0);
+	assert_int_equal(b.m.hdr.nscount, 3);
+	for (unsigned i = 0; i < b.o.n_ttl; i++)
+		assert_true(tw_get32(b.msg + b.ttl_off[i]) <= 100);
+	assert_int_equal(tw_get32(b.msg + b.ttl_off[0]), 100);
+	memset(&bx, 0, sizeof(bx));
+	bx.all_auth = true;
+}
+
 /* ---- TC ----------------------------------------------------------------- */
 
 static void
@@ -1008,6 +1099,7 @@ main(void)
 		cmocka_unit_test(test_badvers),
 		cmocka_unit_test(test_ttl_aged_and_blob),
 		cmocka_unit_test(test_negative_ttl),
+		cmocka_unit_test(test_secure_authority_and_ttl_cap),
 		cmocka_unit_test(test_tc),
 		cmocka_unit_test(test_variant_shared),
 		cmocka_unit_test(test_upstream_query),

@@ -595,16 +595,17 @@ test_alloc_failures(void **state)
 
 /* ---- Forged denials ------------------------------------------------------ */
 
+static struct tw_dnssec_result last;
+
 static int
 status_of(struct ts_msg *m)
 {
 	struct tw_dnssec_ctx *ctx = ctx_new();
-	struct tw_dnssec_result res;
 
-	assert_int_equal(ts_validate(ctx, m, &w, HX_NOW, &res, NULL), 0);
+	assert_int_equal(ts_validate(ctx, m, &w, HX_NOW, &last, NULL), 0);
 	tw_dnssec_ctx_destroy(ctx);
 	free(m);
-	return (int)res.status;
+	return (int)last.status;
 }
 
 /* A negative answer of example.: its signed SOA, then the NSECs. */
@@ -655,6 +656,8 @@ test_forged_denials(void **state)
 	m = negative("mail.example.", TW_DNS_T_MX, 0);
 	add_nsec(m, "mail.example.", "z.example.", -1);
 	assert_int_equal(status_of(m), TW_DNSSEC_SECURE);
+	/* the validated authority RRs: SOA, NSEC and their RRSIGs */
+	assert_int_equal(last.n_auth_rr, 4);
 	m = negative("mail.example.", TW_DNS_T_MX, 0);
 	add_nsec(m, "mail.example.", "z.example.", 1);
 	assert_int_equal(status_of(m), TW_DNSSEC_BOGUS);
@@ -680,6 +683,39 @@ test_forged_denials(void **state)
 	assert_int_equal(status_of(m), TW_DNSSEC_BOGUS);
 }
 
+/*
+ * RFC 4035 3.2.3: a secure answer lists the authority RRs that were
+ * validated (tw_dnssec_result.auth_rr); unsigned or unchecked authority
+ * data beside a signed answer is not among them.
+ */
+static void
+test_auth_rr(void **state)
+{
+	struct ts_msg *m;
+
+	(void)state;
+	m = ts_msg_new("www.example.", TW_DNS_T_A, 0);
+	add_signed_a(m, "www.example.", &ex);
+	ts_add_soa(m, 1, "example.");
+	ts_add_a(m, 1, "evil.example.", "198.51.100.6");
+	ts_add_nsec(m, 1, "www.example.", "zzz.example.",
+		    (const uint16_t[]){ TW_DNS_T_A, 0 });
+	assert_int_equal(status_of(m), TW_DNSSEC_SECURE);
+	assert_int_equal(last.n_auth_rr, 0);
+	/* a signed SOA there is not checked either (no denial needs it) */
+	m = ts_msg_new("www.example.", TW_DNS_T_A, 0);
+	add_signed_a(m, "www.example.", &ex);
+	ts_add_soa(m, 1, "example.");
+	ts_sign(m, 1, "example.", TW_DNS_T_SOA, &ex.zsk, "example.", TS_INC,
+		TS_EXP, NULL);
+	assert_int_equal(status_of(m), TW_DNSSEC_SECURE);
+	assert_int_equal(last.n_auth_rr, 0);
+	/* insecure and bogus verdicts list none */
+	m = negative("mail.example.", TW_DNS_T_MX, 0);
+	assert_int_equal(status_of(m), TW_DNSSEC_BOGUS);
+	assert_int_equal(last.n_auth_rr, 0);
+}
+
 int
 main(void)
 {
@@ -691,6 +727,7 @@ main(void)
 		cmocka_unit_test(test_burst),
 		cmocka_unit_test(test_alloc_failures),
 		cmocka_unit_test(test_forged_denials),
+		cmocka_unit_test(test_auth_rr),
 	};
 
 	return cmocka_run_group_tests_name("dnssec/val", tests, setup,
