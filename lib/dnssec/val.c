@@ -309,6 +309,15 @@ classify(struct tw_val *v)
 		     "class %u: no trust anchors", dm->m.q.qclass);
 		return 0;
 	}
+	/* RRSIGs are not an RRset of their own (RFC 4034 3, RFC 4035
+	 * 2.2): an answer to qtype RRSIG is signatures over other RRsets,
+	 * with nothing that signs it. Passed through without AD, as
+	 * Unbound does, rather than failed as an unproven NODATA. */
+	if (v->qtype == TW_DNS_T_RRSIG) {
+		done(v, TW_DNSSEC_INSECURE, TW_EDE_NONE,
+		     "type RRSIG queries are not validated");
+		return 0;
+	}
 
 	/* Follow the chain from the question. */
 	memcpy(cur, v->qname, tw_dns_name_len(v->qname));

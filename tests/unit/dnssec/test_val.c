@@ -355,6 +355,14 @@ test_any_and_extra(void **state)
 	add_signed_a(m, "www.other.", &ot);
 	m->rr[0][2].rdata[3] ^= 1;
 	expect(m, TW_DNSSEC_BOGUS, TW_EDE_DNSSEC_BOGUS);
+	/* qtype RRSIG: the signatures of www.example. A (only the RRSIG
+	 * of the answer kept): passed through, insecure, not a failed
+	 * NODATA proof */
+	m = ts_msg_new("www.example.", TW_DNS_T_RRSIG, 0);
+	add_signed_a(m, "www.example.", &ex);
+	m->rr[0][0] = m->rr[0][1];
+	m->n[0] = 1;
+	expect(m, TW_DNSSEC_INSECURE, TW_EDE_NONE);
 }
 
 /* tw_val_start_burst(): the same verdicts as one by one; responses whose
