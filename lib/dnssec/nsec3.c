@@ -390,23 +390,12 @@ run(struct tw_val *v, const struct dv_nsec3 *l, size_t n, const uint8_t *zone,
     struct n3q *q, const char **why)
 {
 	const struct tw_dnssec_config *cfg = &v->ctx->cfg;
-	enum dv_proof best = DV_PROOF_FAIL;
+	enum dv_proof best = DV_PROOF_FAIL, over = DV_PROOF_FAIL;
 	struct dv_n3ctx *c;
 
 	*why = "no NSEC3 records";
 	if (n == 0)
 		return DV_PROOF_FAIL;
-	/* RFC 9276 3.2: decide on the iterations before hashing. */
-	for (size_t i = 0; i < n; i++) {
-		if (l[i].rd.iterations > cfg->nsec3_iter_bogus) {
-			*why = "NSEC3 iterations over the limit";
-			return DV_PROOF_ITER_BOGUS;
-		}
-		if (l[i].rd.iterations > cfg->nsec3_iter_insecure) {
-			*why = "NSEC3 iterations over the limit";
-			return DV_PROOF_ITER;
-		}
-	}
 	c = tw_malloc(sizeof(*c));
 	if (!c)
 		return DV_PROOF_ERROR;
@@ -418,6 +407,23 @@ run(struct tw_val *v, const struct dv_nsec3 *l, size_t n, const uint8_t *zone,
 			seen = same_params(&l[i], &l[j]);
 		if (seen)
 			continue;
+		/*
+		 * RFC 9276 3.2: a parameter set over the limits is never
+		 * hashed; it decides (insecure, or bogus above the second
+		 * limit) only when no set within the limits proves
+		 * anything: one stale, still signed high-iteration NSEC3
+		 * beside the zone's real chain must not turn a secure
+		 * denial insecure.
+		 */
+		if (l[i].rd.iterations > cfg->nsec3_iter_bogus) {
+			over = DV_PROOF_ITER_BOGUS;
+			continue;
+		}
+		if (l[i].rd.iterations > cfg->nsec3_iter_insecure) {
+			if (over != DV_PROOF_ITER_BOGUS)
+				over = DV_PROOF_ITER;
+			continue;
+		}
 		memset(c, 0, sizeof(*c));
 		c->v = v;
 		c->list = l;
@@ -435,6 +441,10 @@ run(struct tw_val *v, const struct dv_nsec3 *l, size_t n, const uint8_t *zone,
 			best = r;
 	}
 	tw_free(c);
+	if (best == DV_PROOF_FAIL && over != DV_PROOF_FAIL) {
+		*why = "NSEC3 iterations over the limit";
+		return over;
+	}
 	return best;
 }
 

@@ -234,6 +234,25 @@ test_iterations(void **state)
 				m->rr[1][i].rdata[3] = 200;
 		expect(m, 50, 65535, TW_DNSSEC_BOGUS, TW_EDE_DNSSEC_BOGUS);
 	}
+	/* a second, validly signed chain over the limit beside the zone's
+	 * real one (a stale parameter set, or one replayed by an attacker)
+	 * is not used and does not turn the real proof insecure; alone it
+	 * still decides */
+	{
+		struct ts_msg *m = denial("nx.n3.example.", TW_DNS_T_A, 3,
+					  &(struct n3p){ 0, 0, 0 });
+
+		add_ring(m, &(struct n3p){ 200, 0, 0 });
+		expect(m, 50, 65535, TW_DNSSEC_SECURE, TW_EDE_NONE);
+		m = denial("nx.n3.example.", TW_DNS_T_A, 3,
+			   &(struct n3p){ 200, 0, 0 });
+		expect(m, 50, 65535, TW_DNSSEC_INSECURE,
+		       TW_EDE_UNSUPPORTED_NSEC3_ITER);
+		m = denial("nx.n3.example.", TW_DNS_T_A, 3,
+			   &(struct n3p){ 0, 0, 0 });
+		add_ring(m, &(struct n3p){ 200, 0, 0 });
+		expect(m, 50, 150, TW_DNSSEC_SECURE, TW_EDE_NONE);
+	}
 }
 
 /* A ring over apex, www and an unsigned delegation sub (NS, no DS). */
