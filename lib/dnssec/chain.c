@@ -687,6 +687,31 @@ out:
 }
 
 /*
+ * Whether a usable DS names a key that no DNSKEY of the (not yet
+ * authenticated) answer matched. The key policy may treat a zone as
+ * unsigned only for keys the authenticated DS set points at (RFC 4035
+ * 5.2): with one of them missing, the answer may have been stripped of
+ * the key we could use, and the zone is bogus, not insecure.
+ */
+static bool
+ds_key_absent(const struct dv_key *ds, const bool *usable, size_t n_ds,
+	      const struct dv_entry *keys, const bool *matched)
+{
+	for (size_t i = 0; i < n_ds; i++) {
+		bool found = false;
+
+		if (!usable[i])
+			continue;
+		for (unsigned int j = 0; j < keys->n_keys && !found; j++)
+			found = matched[j] && keys->keys[j].tag == ds[i].tag &&
+				keys->keys[j].alg == ds[i].alg;
+		if (!found)
+			return true;
+	}
+	return false;
+}
+
+/*
  * Process the DNSKEY answer of zone (RFC 4035 5.2): a DNSKEY named by a
  * usable DS (or a trust anchor) must sign the RRset. ds: the validated
  * DS set (DV_K_DS entry) or NULL with anchor set.
@@ -791,7 +816,8 @@ process_dnskey(struct tw_val *v, struct dv_zone *z, const uint8_t *zone,
 			zone_decide(z, TW_DNSSEC_INDETERMINATE,
 				    TW_EDE_DNSSEC_INDETERMINATE,
 				    "could not check a DNSKEY");
-		} else if (kfail == DV_F_KEYUNSUPP) {
+		} else if (kfail == DV_F_KEYUNSUPP &&
+			   !ds_key_absent(dsk, usable, n_ds, keys, matched)) {
 			char nb[TW_DNS_NAME_MAX * 4 + 2],
 				r[TW_DNSSEC_REASON_MAX];
 

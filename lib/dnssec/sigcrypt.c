@@ -117,6 +117,16 @@ rrsig_usable(struct tw_val *v, struct dv_vtask *t,
 		t->fail |= DV_F_BADSIG;
 		return false;
 	}
+	/* A DS RRset lives in the parent zone, a DNSKEY RRset at the apex
+	 * (RFC 4034 5, 2; RFC 4035 5.2): the child's signature over its
+	 * own DS, or a DNSKEY signed by another zone, proves nothing. */
+	if ((t->set->type == TW_DNS_T_DS &&
+	     tw_dns_name_eq(sig->signer, t->set->owner)) ||
+	    (t->set->type == TW_DNS_T_DNSKEY &&
+	     !tw_dns_name_eq(sig->signer, t->set->owner))) {
+		t->fail |= DV_F_BADSIG;
+		return false;
+	}
 	if (!dv_alg_ok(cfg, sig->algorithm)) {
 		t->fail |= DV_F_UNSUPP;
 		return false;

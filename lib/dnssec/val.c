@@ -657,7 +657,7 @@ denial_unchecked(const struct tw_val *v, int zi)
 /* Map a proof outcome onto an item-like verdict. */
 static void
 proof_verdict(enum dv_proof p, const char *why, uint8_t *status, int *ede,
-	      const char **out_why, bool nsec_present)
+	      const char **out_why)
 {
 	switch (p) {
 	case DV_PROOF_OK:
@@ -696,7 +696,7 @@ proof_verdict(enum dv_proof p, const char *why, uint8_t *status, int *ede,
 		break;
 	}
 	*status = TW_DNSSEC_BOGUS;
-	*ede = nsec_present ? TW_EDE_NSEC_MISSING : TW_EDE_NSEC_MISSING;
+	*ede = TW_EDE_NSEC_MISSING;
 	*out_why = why;
 }
 
@@ -729,7 +729,7 @@ prove_wildcard(struct tw_val *v, struct dv_item *it, struct dv_nsec *ns,
 				      v->zones[it->zone].keys->name, &why);
 	if (p == DV_PROOF_FAIL && denial_unchecked(v, it->zone))
 		p = DV_PROOF_ERROR; /* could not check is not bogus */
-	proof_verdict(p, why, &it->status, &it->ede, &it->why, n_ns + n_n3);
+	proof_verdict(p, why, &it->status, &it->ede, &it->why);
 	if (it->status == TW_DNSSEC_SECURE)
 		it->ttl_cap = ttl;
 	return 0;
@@ -789,7 +789,7 @@ prove_denial(struct tw_val *v, struct proof_out *o, struct dv_nsec *ns,
 	}
 	if (p == DV_PROOF_FAIL && denial_unchecked(v, v->neg_zone))
 		p = DV_PROOF_ERROR; /* could not check is not bogus */
-	proof_verdict(p, why, &o->status, &o->ede, &o->why, n_ns + n_n3);
+	proof_verdict(p, why, &o->status, &o->ede, &o->why);
 	if (p == DV_PROOF_FAIL && n_ns + n_n3 == 0 && unsigned_auth) {
 		o->ede = TW_EDE_RRSIGS_MISSING;
 		o->why = "denial without RRSIGs";

@@ -274,6 +274,20 @@ test_self_answer(void **state)
 		TS_EXP, NULL);
 	run(ctx, m, &w, HX_NOW, TW_DNSSEC_SECURE, TW_EDE_NONE, 0);
 	free(m);
+	/* the same DS set signed by the child itself: the DS belongs to
+	 * the parent (RFC 4034 5): bogus */
+	m = ts_msg_new("c.b.example.", TW_DNS_T_DS, 0);
+	ts_add_ds(m, 0, "c.b.example.", &cb.ksk, 2);
+	ts_sign(m, 0, "c.b.example.", TW_DNS_T_DS, &cb.zsk, "c.b.example.",
+		TS_INC, TS_EXP, NULL);
+	{
+		struct tw_dnssec_result res;
+
+		assert_int_equal(ts_validate(ctx, m, &w, HX_NOW, &res, NULL),
+				 0);
+		assert_int_equal(res.status, TW_DNSSEC_BOGUS);
+	}
+	free(m);
 	tw_dnssec_ctx_destroy(ctx);
 }
 
@@ -388,6 +402,76 @@ test_wildcard_ds_probe(void **state)
 	free(q);
 }
 
+/*
+ * RFC 4035 5.2: what may make a zone "unsigned" is the authenticated DS
+ * set. k.example.'s DS set names a strong key (ECDSA) and a weak one
+ * (RSA-512, refused by the key policy): a DNSKEY answer stripped down
+ * to the weak key is bogus, not insecure (else forged data would pass
+ * as unsigned). A DS set naming only the weak key is insecure.
+ */
+static void
+test_policy_needs_all_ds_keys(void **state)
+{
+	struct ts_zone k;
+	struct ts_key weak;
+	struct ts_msg *m, *q;
+	struct ts_world good = { 0 }, bad = { 0 }, only = { 0 };
+	struct tw_dnssec_result res;
+	struct tw_dnssec_ctx *ctx;
+
+	(void)state;
+	ts_zone_init(&k, "k.example.", 13);
+	ts_key_gen(&weak, 8, 257, 512);
+	for (int i = 0; i < 3; i++) {
+		struct ts_world *wd = i == 0 ? &good : i == 1 ? &bad : &only;
+
+		ts_zone_publish(&ex, wd, NULL, 0);
+		m = ts_msg_new("k.example.", TW_DNS_T_DS, 0);
+		if (i < 2)
+			ts_add_ds(m, 0, "k.example.", &k.ksk, 2);
+		ts_add_ds(m, 0, "k.example.", &weak, 2);
+		ts_sign(m, 0, "k.example.", TW_DNS_T_DS, &ex.zsk, "example.",
+			TS_INC, TS_EXP, NULL);
+		ts_world_add(wd, m);
+		free(m);
+	}
+	ts_zone_publish(&k, &good, &weak, 1);
+	for (int i = 1; i < 3; i++) {
+		m = ts_msg_new("k.example.", TW_DNS_T_DNSKEY, 0);
+		ts_add_dnskey(m, 0, "k.example.", &weak);
+		ts_sign(m, 0, "k.example.", TW_DNS_T_DNSKEY, &weak,
+			"k.example.", TS_INC, TS_EXP, NULL);
+		ts_world_add(i == 1 ? &bad : &only, m);
+		free(m);
+	}
+	q = ts_msg_new("www.k.example.", TW_DNS_T_A, 0);
+	ts_add_a(q, 0, "www.k.example.", "192.0.2.1");
+	ts_sign(q, 0, "www.k.example.", TW_DNS_T_A, &k.zsk, "k.example.",
+		TS_INC, TS_EXP, NULL);
+	ctx = ctx_new();
+	assert_int_equal(ts_validate(ctx, q, &good, HX_NOW, &res, NULL), 0);
+	assert_int_equal(res.status, TW_DNSSEC_SECURE);
+	tw_dnssec_ctx_destroy(ctx);
+	ctx = ctx_new();
+	assert_int_equal(ts_validate(ctx, q, &bad, HX_NOW, &res, NULL), 0);
+	if (res.status != TW_DNSSEC_BOGUS)
+		printf("stripped DNSKEY: %s (%s)\n",
+		       tw_dnssec_status_str(res.status), res.reason);
+	assert_int_equal(res.status, TW_DNSSEC_BOGUS);
+	tw_dnssec_ctx_destroy(ctx);
+	ctx = ctx_new();
+	assert_int_equal(ts_validate(ctx, q, &only, HX_NOW, &res, NULL), 0);
+	assert_int_equal(res.status, TW_DNSSEC_INSECURE);
+	assert_int_equal(res.ede, TW_EDE_UNSUPPORTED_DNSKEY_ALG);
+	tw_dnssec_ctx_destroy(ctx);
+	free(q);
+	ts_world_free(&good);
+	ts_world_free(&bad);
+	ts_world_free(&only);
+	ts_key_free(&weak);
+	ts_zone_free(&k);
+}
+
 int
 main(void)
 {
@@ -398,6 +482,7 @@ main(void)
 		cmocka_unit_test(test_self_answer),
 		cmocka_unit_test(test_fetch_failures),
 		cmocka_unit_test(test_wildcard_ds_probe),
+		cmocka_unit_test(test_policy_needs_all_ds_keys),
 	};
 
 	return cmocka_run_group_tests_name("dnssec/chain", tests, setup,
