@@ -113,6 +113,14 @@ tw_classify(const struct tw_classify_ctx *cx, const uint8_t *frame, size_t len,
 		c->rc = 0;
 		return done(c, TW_PKT_NOT_OURS);
 	}
+	/* IEEE 802.3 3.2.3: a source address is an individual address. A
+	 * group source would make our reply a broadcast (or multicast) to
+	 * the whole segment. */
+	if (unlikely(len >= 2 * TW_ETH_ALEN && (frame[TW_ETH_ALEN] & 1))) {
+		memset(p, 0, sizeof(*p));
+		c->rc = -TW_EFORMAT;
+		return done(c, TW_PKT_MALFORMED);
+	}
 	/* tw_pkt_parse(), its fast path inline (no call per packet). */
 	c->rc = likely(net_pkt_parse_fast(frame, len, p, flags) == 0)
 			? 0
@@ -127,6 +135,8 @@ tw_classify(const struct tw_classify_ctx *cx, const uint8_t *frame, size_t len,
 		idx = find_addr(cx, p->ip_ver, p->dst);
 		if (idx < 0 && !is_kernel_dst(p->ip_ver, p->dst))
 			return done(c, TW_PKT_NOT_OURS);
+		if (idx >= 0 && (frame[0] & 1))
+			return done(c, TW_PKT_NOT_OURS); /* see below */
 		c->addr_idx = (uint8_t)(idx < 0 ? 0 : idx);
 		return done(c, TW_PKT_EXCEPTION);
 	case -TW_EFRAG:
@@ -143,6 +153,11 @@ tw_classify(const struct tw_classify_ctx *cx, const uint8_t *frame, size_t len,
 		return done(c, is_kernel_dst(p->ip_ver, p->dst)
 				       ? TW_PKT_EXCEPTION
 				       : TW_PKT_NOT_OURS);
+	/* RFC 1122 3.3.6: a unicast IP datagram that came as a link-layer
+	 * broadcast or multicast is silently discarded (and answering it
+	 * would send from a group MAC). */
+	if (unlikely(frame[0] & 1))
+		return done(c, TW_PKT_NOT_OURS);
 	c->addr_idx = (uint8_t)idx;
 	up = find_upstream(cx, p->ip_ver, p->src, p->sport);
 	if (up >= 0) {

@@ -173,9 +173,19 @@ test_query_v4(void **state)
 	assert_int_equal(cls(&f, &c), TW_PKT_DNS_QUERY);
 	assert_int_equal(c.pkt.l3_off, 18);
 	assert_int_equal(c.pkt.payload_off, 46);
-	/* Broadcast destination MAC with our IP is still looked at. */
+	/* RFC 1122 3.3.6: our unicast IP in a link-layer broadcast or
+	 * multicast frame is discarded (a reply would leave from that
+	 * group MAC); a group source MAC is malformed (IEEE 802.3). */
 	memset(f.b, 0xff, 6);
+	assert_int_equal(cls(&f, &c), TW_PKT_NOT_OURS);
+	memcpy(f.b, "\x01\x00\x5e\x00\x00\x35", 6);
+	assert_int_equal(cls(&f, &c), TW_PKT_NOT_OURS);
+	memcpy(f.b, our_mac, 6);
 	assert_int_equal(cls(&f, &c), TW_PKT_DNS_QUERY);
+	memset(f.b + 6, 0xff, 6);
+	assert_int_equal(cls(&f, &c), TW_PKT_MALFORMED);
+	f.b[6] = 0x03; /* any group bit */
+	assert_int_equal(cls(&f, &c), TW_PKT_MALFORMED);
 	/* Trailing Ethernet padding is not payload. */
 	udp(&f, 4, client4, our4, 40000, 53, 4, 0);
 	memset(f.b + f.len, 0, 60 - f.len);
@@ -280,6 +290,11 @@ test_exceptions_and_drops(void **state)
 	/* ICMP and TCP to us, to others. */
 	ip4_l4(&f, our4, TW_IPPROTO_ICMP, TW_ICMP_ECHO_REQUEST);
 	assert_int_equal(cls(&f, &c), TW_PKT_EXCEPTION);
+	/* the echo request to our unicast address by broadcast: dropped
+	 * (RFC 1122 3.3.6), no reply from ff:ff:ff:ff:ff:ff */
+	memset(f.b, 0xff, 6);
+	assert_int_equal(cls(&f, &c), TW_PKT_NOT_OURS);
+	ip4_l4(&f, our4, TW_IPPROTO_ICMP, TW_ICMP_ECHO_REQUEST);
 	ip4_l4(&f, our4, TW_IPPROTO_TCP, 0);
 	assert_int_equal(cls(&f, &c), TW_PKT_EXCEPTION);
 	assert_int_equal(c.pkt.l4_proto, TW_IPPROTO_TCP);
