@@ -32,9 +32,28 @@
 
 #include "trustwire.h"
 
+/*
+ * Resource limits (RFC 7766 6.2.3 and 10: idle timeouts that a client
+ * cannot hold open, and bounds per client):
+ *  - TCP_IDLE_MS: a connection with nothing in flight, counted from its
+ *    last complete question or answer (not from any octet: a client
+ *    sending one octet at a time does not keep it open);
+ *  - TCP_MSG_MS: a question's octets arrive within this time of its
+ *    first one (slow-loris);
+ *  - TCP_WBUF_HIGH: while this much of the answers is unsent, the
+ *    connection is not read (a client that asks and never reads holds
+ *    at most TCP_MAX_PENDING answers more), and TCP_STALL_MS without
+ *    the client taking any of it closes it;
+ *  - TCP_MAX_PER_SRC connections per client address; with the table
+ *    full, a new client takes the slot of the longest idle connection.
+ */
 #define TCP_MAX_CONNS	256
 #define TCP_MAX_PENDING 64    /* questions of one connection in flight */
 #define TCP_IDLE_MS	10000 /* RFC 7766 6.2.3: close idle clients */
+#define TCP_MSG_MS	5000
+#define TCP_STALL_MS	10000
+#define TCP_WBUF_HIGH	(64u * 1024u)
+#define TCP_MAX_PER_SRC 32
 #define TCP_RBUF	(2 + 65535)
 
 struct conn {
@@ -43,7 +62,11 @@ struct conn {
 	uint32_t rlen;
 	uint32_t wlen, woff, wcap;
 	unsigned pending;
-	uint64_t last_ms;
+	uint64_t last_ms; /* last complete question or answer */
+	uint64_t msg_ms;  /* first octet of the partial question, 0: none */
+	uint64_t tx_ms;	  /* answers unsent since (or last progress) */
+	uint8_t peer[16]; /* client address (IPv4: first 4 octets) */
+	uint8_t peer_family;
 	uint8_t *wbuf;
 	uint8_t rbuf[TCP_RBUF];
 };
@@ -98,8 +121,12 @@ static void
 conn_want(struct tw_tcp_server *s, unsigned slot)
 {
 	struct conn *c = s->conns[slot];
-	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = slot };
+	struct epoll_event ev = { .events = 0, .data.u64 = slot };
 
+	/* Backpressure: no new questions while the client leaves this
+	 * much of its answers unread. */
+	if (c->wlen - c->woff < TCP_WBUF_HIGH)
+		ev.events |= EPOLLIN;
 	if (c->wlen > c->woff)
 		ev.events |= EPOLLOUT;
 	epoll_ctl(s->epfd, EPOLL_CTL_MOD, c->fd, &ev);
@@ -122,6 +149,7 @@ conn_flush(struct tw_tcp_server *s, unsigned slot)
 			return -1;
 		}
 		c->woff += (uint32_t)n;
+		c->tx_ms = now_ms();
 	}
 	if (c->woff == c->wlen)
 		c->woff = c->wlen = 0;
@@ -173,8 +201,9 @@ conn_read(struct tw_tcp_server *s, unsigned slot)
 	}
 	if (n < 0)
 		return;
+	if (c->rlen == 0)
+		c->msg_ms = now_ms();
 	c->rlen += (uint32_t)n;
-	c->last_ms = now_ms();
 	/* RFC 7766 8: two-octet length, then the message; pipelined. */
 	while (c->rlen >= 2) {
 		uint32_t len = tw_get16(c->rbuf);
@@ -191,23 +220,75 @@ conn_read(struct tw_tcp_server *s, unsigned slot)
 		}
 		memmove(c->rbuf, c->rbuf + 2 + len, c->rlen - 2 - len);
 		c->rlen -= 2 + len;
+		c->last_ms = c->msg_ms = now_ms();
 	}
+	if (c->rlen == 0)
+		c->msg_ms = 0;
+}
+
+/* Nothing in flight, nothing unsent, no partial question. */
+static bool
+conn_idle(const struct conn *c)
+{
+	return c->pending == 0 && c->wlen == c->woff && c->rlen == 0;
+}
+
+/*
+ * A slot for a new client of address @p peer: a free one, else the one
+ * of the connection idle the longest (RFC 7766 6.2.3: under pressure
+ * the server closes idle connections first); TCP_MAX_CONNS if every
+ * connection is busy, or if this client already holds TCP_MAX_PER_SRC.
+ */
+static unsigned
+conn_slot(struct tw_tcp_server *s, uint8_t family, const uint8_t *peer)
+{
+	unsigned slot, free_slot = TCP_MAX_CONNS, victim = TCP_MAX_CONNS;
+	unsigned same = 0;
+
+	for (slot = 0; slot < TCP_MAX_CONNS; slot++) {
+		const struct conn *c = s->conns[slot];
+
+		if (c == NULL) {
+			if (free_slot == TCP_MAX_CONNS)
+				free_slot = slot;
+			continue;
+		}
+		if (c->peer_family == family &&
+		    memcmp(c->peer, peer, sizeof(c->peer)) == 0)
+			same++;
+		if (conn_idle(c) && (victim == TCP_MAX_CONNS ||
+				     c->last_ms < s->conns[victim]->last_ms))
+			victim = slot;
+	}
+	if (same >= TCP_MAX_PER_SRC)
+		return TCP_MAX_CONNS;
+	if (free_slot != TCP_MAX_CONNS)
+		return free_slot;
+	if (victim != TCP_MAX_CONNS)
+		conn_close(s, victim);
+	return victim;
 }
 
 static void
 accept_one(struct tw_tcp_server *s, int lfd)
 {
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	uint8_t peer[16] = { 0 };
 	struct epoll_event ev;
 	struct conn *c;
 	unsigned slot;
 	int fd;
 
-	fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	fd = accept4(lfd, (struct sockaddr *)&ss, &sl,
+		     SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd < 0)
 		return;
-	for (slot = 0; slot < TCP_MAX_CONNS; slot++)
-		if (s->conns[slot] == NULL)
-			break;
+	if (ss.ss_family == AF_INET)
+		memcpy(peer, &((struct sockaddr_in *)&ss)->sin_addr, 4);
+	else if (ss.ss_family == AF_INET6)
+		memcpy(peer, &((struct sockaddr_in6 *)&ss)->sin6_addr, 16);
+	slot = conn_slot(s, (uint8_t)ss.ss_family, peer);
 	if (slot == TCP_MAX_CONNS || (c = tw_calloc(1, sizeof(*c))) == NULL) {
 		close(fd);
 		return;
@@ -215,6 +296,8 @@ accept_one(struct tw_tcp_server *s, int lfd)
 	c->fd = fd;
 	c->gen = ++s->gen;
 	c->last_ms = now_ms();
+	c->peer_family = (uint8_t)ss.ss_family;
+	memcpy(c->peer, peer, sizeof(c->peer));
 	s->conns[slot] = c;
 	memset(&ev, 0, sizeof(ev));
 	ev.events = EPOLLIN;
@@ -247,8 +330,18 @@ take_answers(struct tw_tcp_server *s)
 				if (r->ans_len == 0) {
 					/* Dropped (overload): hang up. */
 					conn_close(s, slot);
-				} else if (c->wlen + 2u + r->ans_len >
-					   c->wcap) {
+				} else if (c->woff > 0) {
+					/* Sent octets first out of the
+					 * way: the buffer holds only what
+					 * is unsent. */
+					memmove(c->wbuf, c->wbuf + c->woff,
+						c->wlen - c->woff);
+					c->wlen -= c->woff;
+					c->woff = 0;
+				}
+				if (c != NULL && s->conns[slot] == c &&
+				    r->ans_len > 0 &&
+				    c->wlen + 2u + r->ans_len > c->wcap) {
 					uint32_t cap = c->wlen + 2u +
 						       r->ans_len + 4096;
 					uint8_t *b = tw_realloc(c->wbuf, cap);
@@ -263,6 +356,8 @@ take_answers(struct tw_tcp_server *s)
 				}
 				if (c != NULL && s->conns[slot] == c &&
 				    r->ans_len > 0) {
+					if (c->wlen == 0)
+						c->tx_ms = now_ms();
 					tw_put16(c->wbuf + c->wlen, r->ans_len);
 					memcpy(c->wbuf + c->wlen + 2, r->ans,
 					       r->ans_len);
@@ -312,16 +407,21 @@ tcp_main(void *arg)
 			if (ev[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR))
 				conn_read(s, slot);
 		}
-		/* Idle clients with nothing in flight are closed. */
+		/* The limits above: idle, slow question, unread answers. */
 		{
 			uint64_t now = now_ms();
 
 			for (slot = 0; slot < TCP_MAX_CONNS; slot++) {
 				struct conn *c = s->conns[slot];
 
-				if (c != NULL && c->pending == 0 &&
-				    c->wlen == 0 &&
-				    now - c->last_ms > TCP_IDLE_MS)
+				if (c == NULL)
+					continue;
+				if ((conn_idle(c) &&
+				     now - c->last_ms > TCP_IDLE_MS) ||
+				    (c->rlen > 0 &&
+				     now - c->msg_ms > TCP_MSG_MS) ||
+				    (c->wlen > c->woff &&
+				     now - c->tx_ms > TCP_STALL_MS))
 					conn_close(s, slot);
 			}
 		}

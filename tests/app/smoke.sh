@@ -320,6 +320,64 @@ tap)
 		    ok = ok and r[:2] == q[:2] and rcode_ede(r) == (2, True)
 		except (OSError, struct.error) as e:
 		    print("tcp/53: %s" % e); ok = False
+		# RFC 7766 6.2.3 / 10: limits a client cannot hold open.
+		# (1) A question sent one octet a second (slow-loris): it
+		# must be complete within 5 s of its first octet (TCP_MSG_MS);
+		# the whole trickle would take 35 s, the check gives up at 12.
+		import time
+		t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+		t.settimeout(3)
+		t.connect(("192.0.2.53", 53))
+		wire = struct.pack("!H", len(q)) + q
+		t0, closed = time.monotonic(), None
+		for i in range(len(wire)):
+		    try:
+		        t.send(wire[i:i + 1])
+		        t.settimeout(1)
+		        if t.recv(1) == b"":
+		            closed = time.monotonic() - t0
+		            break
+		    except socket.timeout:
+		        pass
+		    except OSError:
+		        closed = time.monotonic() - t0
+		        break
+		    if time.monotonic() - t0 > 12:
+		        break
+		print("tcp/53 slow question: %s" % ("closed after %.1f s" % closed
+		      if closed is not None else "still open after 12 s"))
+		ok = ok and closed is not None
+		t.close()
+		# (2) At most 32 connections per client address (TCP_MAX_PER_SRC):
+		# of 40, the last 8 are closed at once; the first ones work.
+		held = []
+		for _ in range(40):
+		    c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+		    c.settimeout(3)
+		    c.connect(("192.0.2.53", 53))
+		    held.append(c)
+		time.sleep(1)
+		shut = 0
+		for c in held:
+		    c.settimeout(0.2)
+		    try:
+		        if c.recv(1) == b"":
+		            shut += 1
+		    except socket.timeout:
+		        pass
+		    except OSError:
+		        shut += 1
+		held[0].settimeout(3)
+		try:
+		    held[0].sendall(wire)
+		    first = held[0].recv(2) != b""
+		except OSError:
+		    first = False
+		print("tcp/53 40 connections from one address: %d closed, the "
+		      "first answered: %s" % (shut, first))
+		ok = ok and shut == 8 and first
+		for c in held:
+		    c.close()
 		# The same over UDP: the fast path and a validator answer it.
 		d = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 		d.settimeout(3)
