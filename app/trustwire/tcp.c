@@ -123,9 +123,11 @@ conn_want(struct tw_tcp_server *s, unsigned slot)
 	struct conn *c = s->conns[slot];
 	struct epoll_event ev = { .events = 0, .data.u64 = slot };
 
-	/* Backpressure: no new questions while the client leaves this
-	 * much of its answers unread. */
-	if (c->wlen - c->woff < TCP_WBUF_HIGH)
+	/* Backpressure: not read while the client leaves this much of its
+	 * answers unread, or has TCP_MAX_PENDING questions in flight (the
+	 * next ones wait in rbuf, or in the kernel). */
+	if (c->wlen - c->woff < TCP_WBUF_HIGH && c->pending < TCP_MAX_PENDING &&
+	    c->rlen < sizeof(c->rbuf))
 		ev.events |= EPOLLIN;
 	if (c->wlen > c->woff)
 		ev.events |= EPOLLOUT;
@@ -169,8 +171,6 @@ conn_question(struct tw_tcp_server *s, unsigned slot, const uint8_t *q,
 
 	if (tw_dns_qkey_parse(q, len, app->hash_seed, &k) < 0)
 		return -1; /* not a question we can answer: hang up */
-	if (c->pending >= TCP_MAX_PENDING)
-		return -1;
 	r = tw_malloc(sizeof(*r) + len);
 	if (r == NULL)
 		return -1;
@@ -188,6 +188,57 @@ conn_question(struct tw_tcp_server *s, unsigned slot, const uint8_t *q,
 	return 0;
 }
 
+/* The head of rbuf is an incomplete question. */
+static bool
+conn_partial(const struct conn *c)
+{
+	return c->rlen > 0 && (c->rlen < 2 || c->rlen < 2u + tw_get16(c->rbuf));
+}
+
+/*
+ * The complete questions in rbuf, while fewer than TCP_MAX_PENDING are
+ * in flight (RFC 7766 6.2.1.1: pipelined questions wait, they are not a
+ * reason to hang up; the connection is not read meanwhile, conn_want()).
+ * @return -1: hang up (a malformed length or question).
+ */
+static int
+conn_parse(struct tw_tcp_server *s, unsigned slot)
+{
+	struct conn *c = s->conns[slot];
+	uint32_t off = 0;
+	int rc = 0;
+
+	/* RFC 7766 8: two-octet length, then the message; pipelined. */
+	while (c->rlen - off >= 2 && c->pending < TCP_MAX_PENDING) {
+		uint32_t len = tw_get16(c->rbuf + off);
+
+		if (len < TW_DNS_HDR_LEN) {
+			rc = -1;
+			break;
+		}
+		if (c->rlen - off < 2 + len)
+			break;
+		if (conn_question(s, slot, c->rbuf + off + 2, (uint16_t)len) !=
+		    0) {
+			rc = -1;
+			break;
+		}
+		off += 2 + len;
+		c->last_ms = now_ms();
+	}
+	if (off > 0) {
+		memmove(c->rbuf, c->rbuf + off, c->rlen - off);
+		c->rlen -= off;
+		c->msg_ms = 0;
+	}
+	/* The slow-question clock runs while the head is incomplete. */
+	if (!conn_partial(c))
+		c->msg_ms = 0;
+	else if (c->msg_ms == 0)
+		c->msg_ms = now_ms();
+	return rc;
+}
+
 static void
 conn_read(struct tw_tcp_server *s, unsigned slot)
 {
@@ -201,29 +252,12 @@ conn_read(struct tw_tcp_server *s, unsigned slot)
 	}
 	if (n < 0)
 		return;
-	if (c->rlen == 0)
-		c->msg_ms = now_ms();
 	c->rlen += (uint32_t)n;
-	/* RFC 7766 8: two-octet length, then the message; pipelined. */
-	while (c->rlen >= 2) {
-		uint32_t len = tw_get16(c->rbuf);
-
-		if (len < TW_DNS_HDR_LEN) {
-			conn_close(s, slot);
-			return;
-		}
-		if (c->rlen < 2 + len)
-			break;
-		if (conn_question(s, slot, c->rbuf + 2, (uint16_t)len) != 0) {
-			conn_close(s, slot);
-			return;
-		}
-		memmove(c->rbuf, c->rbuf + 2 + len, c->rlen - 2 - len);
-		c->rlen -= 2 + len;
-		c->last_ms = c->msg_ms = now_ms();
+	if (conn_parse(s, slot) != 0) {
+		conn_close(s, slot);
+		return;
 	}
-	if (c->rlen == 0)
-		c->msg_ms = 0;
+	conn_want(s, slot);
 }
 
 /* Nothing in flight, nothing unsent, no partial question. */
@@ -363,7 +397,9 @@ take_answers(struct tw_tcp_server *s)
 					       r->ans_len);
 					c->wlen += 2u + r->ans_len;
 					c->last_ms = now_ms();
-					if (conn_flush(s, slot) != 0)
+					/* Questions that waited for a slot. */
+					if (conn_parse(s, slot) != 0 ||
+					    conn_flush(s, slot) != 0)
 						conn_close(s, slot);
 				}
 			}
@@ -418,7 +454,7 @@ tcp_main(void *arg)
 					continue;
 				if ((conn_idle(c) &&
 				     now - c->last_ms > TCP_IDLE_MS) ||
-				    (c->rlen > 0 &&
+				    (conn_partial(c) &&
 				     now - c->msg_ms > TCP_MSG_MS) ||
 				    (c->wlen > c->woff &&
 				     now - c->tx_ms > TCP_STALL_MS))

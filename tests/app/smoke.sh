@@ -378,6 +378,30 @@ tap)
 		ok = ok and shut == 8 and first
 		for c in held:
 		    c.close()
+		# (3) 100 pipelined questions at once (RFC 7766 6.2.1.1): more
+		# than the 64 in flight per connection wait, all are answered.
+		t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+		t.settimeout(5)
+		t.connect(("192.0.2.53", 53))
+		t.sendall(b"".join(struct.pack("!HH", len(q), 1000 + i) + q[2:]
+		                   for i in range(100)))
+		ids, buf = set(), b""
+		try:
+		    while len(ids) < 100:
+		        d = t.recv(65536)
+		        if not d:
+		            break
+		        buf += d
+		        while len(buf) >= 2 and len(buf) >= 2 + \
+		                struct.unpack("!H", buf[:2])[0]:
+		            n = struct.unpack("!H", buf[:2])[0]
+		            ids.add(struct.unpack("!H", buf[2:4])[0])
+		            buf = buf[2 + n:]
+		except OSError as e:
+		    print("tcp/53 pipelined: %s" % e)
+		print("tcp/53 100 pipelined questions: %d answered" % len(ids))
+		ok = ok and ids == set(range(1000, 1100))
+		t.close()
 		# The same over UDP: the fast path and a validator answer it.
 		d = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 		d.settimeout(3)
