@@ -165,7 +165,9 @@ tw_classify(const struct tw_classify_ctx *cx, const uint8_t *frame, size_t len,
 		return done(c, TW_PKT_UPSTREAM);
 	}
 	if (p->dport == TW_DNS_PORT)
-		return done(c, TW_PKT_DNS_QUERY);
+		/* RFC 768: source port 0 means no reply is expected. */
+		return done(c, likely(p->sport != 0) ? TW_PKT_DNS_QUERY
+						     : TW_PKT_MALFORMED);
 	/* A DNS answer from anyone but our upstreams (RFC 5452 9.1). */
 	if (p->sport == TW_DNS_PORT)
 		return done(c, TW_PKT_SPOOFED);

@@ -91,10 +91,16 @@ bool
 tw_neigh_learn(struct tw_neigh_table *t, uint8_t ip_ver, const uint8_t *addr,
 	       const uint8_t *mac, uint16_t port_idx)
 {
+	static const uint8_t zero[6] = { 0 };
 	size_t alen = ip_ver == 4 ? 4 : 16;
 	bool hit = false;
 	unsigned i;
 
+	/* A next hop's address is an individual, nonzero MAC (IEEE 802):
+	 * a group or zero one (from a forged ARP or ND packet) would send
+	 * upstream queries to the whole segment, or nowhere. */
+	if ((mac[0] & 1) || memcmp(mac, zero, 6) == 0)
+		return false;
 	for (i = 0; i < t->n; i++) {
 		struct tw_neigh *e = &t->e[i];
 		uint64_t w = NEIGH_VALID | (uint64_t)(port_idx & 0xff) << 48;

@@ -68,7 +68,8 @@ unsigned tw_neigh_routes(const struct tw_config *cfg, struct tw_neigh_table *t,
 
 /**
  * Record that @p addr (a next hop) has MAC @p mac behind port
- * @p port_idx. Addresses that are no next hop are ignored.
+ * @p port_idx. Addresses that are no next hop are ignored, and so are
+ * group (broadcast, multicast) and all-zero MACs.
  *
  * @return true when an entry was updated.
  */

@@ -245,8 +245,8 @@ worker_handle_upstream_response(struct tw_lcore *lc, uint16_t port_idx,
 
 /*
  * ARP (RFC 826: the sender of a request or a reply, when it is a next
- * hop we use) and ND (RFC 4861 7.2.5 NA target with its TLLA, 7.2.3 NS
- * source with its SLLA) update the next-hop table.
+ * hop we use) and ND (RFC 4861 7.2.5 NA target with its TLLA, none
+ * without one; 7.2.3 NS source with its SLLA) update the next-hop table.
  */
 static void
 learn_neigh(struct tw_lcore *lc, uint16_t port_idx, struct rte_mbuf *m,
@@ -272,10 +272,12 @@ learn_neigh(struct tw_lcore *lc, uint16_t port_idx, struct rte_mbuf *m,
 		if (frame[p->l4_off] == TW_ICMP6_ND_NA) {
 			struct tw_nd_na na;
 
-			if (tw_nd_parse_na(frame, p, &na) == 0)
+			/* RFC 4861 7.2.5: without a target link-layer
+			 * address option, nothing to learn. */
+			if (tw_nd_parse_na(frame, p, &na) == 0 &&
+			    na.tlla != NULL)
 				tw_neigh_learn(&app->neigh, 6, na.target,
-					       na.tlla ? na.tlla : frame + 6,
-					       port_idx);
+					       na.tlla, port_idx);
 		} else if (frame[p->l4_off] == TW_ICMP6_ND_NS) {
 			struct tw_nd_ns ns;
 

@@ -52,7 +52,8 @@ net_pkt_parse_fast(const uint8_t *restrict f, size_t len,
 			return 1;
 		tl = tw_get16(ip + 2);
 		if (unlikely(tl < TW_IPV4_HLEN + TW_UDP_HLEN || tl > len - l3 ||
-			     net_ipv4_is_group(ip + 12)))
+			     net_ipv4_is_group(ip + 12) ||
+			     net_udp_martian(4, ip + 12)))
 			return 1;
 		if (!(flags & TW_NET_F_NO_IP_CSUM) &&
 		    unlikely(net_ipv4_sum20(ip) != 0xffff))
@@ -79,7 +80,7 @@ net_pkt_parse_fast(const uint8_t *restrict f, size_t len,
 		/* Version 6, next header UDP, a unicast source (RFC 4291
 		 * 2.7); RFC 8200 8.1: a zero UDP checksum is refused. */
 		if (unlikely((ip[0] >> 4) != 6 || ip[6] != TW_IPPROTO_UDP ||
-			     ip[8] == 0xff ||
+			     ip[8] == 0xff || net_udp_martian(6, ip + 8) ||
 			     len < l3 + TW_IPV6_HLEN + TW_UDP_HLEN))
 			return 1;
 		tl = tw_get16(ip + 4);

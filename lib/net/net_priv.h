@@ -54,6 +54,27 @@ net_ipv4_is_group(const uint8_t *a)
 	       (a[0] == 0xff && a[1] == 0xff && a[2] == 0xff && a[3] == 0xff);
 }
 
+/*
+ * A source address no UDP datagram we answer may carry (the group
+ * sources are refused for every protocol by the IP parsers): IPv4 0/8
+ * ("this network", only while a host starts) and 127/8 (loopback, never
+ * outside a host), RFC 1122 3.2.1.3 (a) and (g); IPv6 :: and ::1, RFC
+ * 4291 2.5.2 and 2.5.3. An answer would go nowhere, or to ourselves.
+ */
+static inline int
+net_udp_martian(uint8_t ip_ver, const uint8_t *src)
+{
+	static const uint8_t loop6[8] = { 0, 0, 0, 0, 0, 0, 0, 1 };
+	uint64_t a, b, l;
+
+	if (ip_ver == 4)
+		return src[0] == 0 || src[0] == 127;
+	memcpy(&a, src, 8);
+	memcpy(&b, src + 8, 8);
+	memcpy(&l, loop6, 8);
+	return a == 0 && (b == 0 || b == l);
+}
+
 /* The same for either version (IPv6: ff00::/8, RFC 4291 2.7). */
 static inline int
 net_is_group(uint8_t ip_ver, const uint8_t *a)

@@ -88,6 +88,8 @@ net_pkt_parse_general(const uint8_t *restrict f, size_t len,
 		return -TW_EPROTO;
 	if (unlikely(pkt->l4_len < TW_UDP_HLEN))
 		return -TW_ETRUNC;
+	if (unlikely(net_udp_martian(pkt->ip_ver, pkt->src)))
+		return -TW_EFORMAT;
 	u = f + pkt->l4_off;
 	ulen = tw_get16(u + 4);
 	if (unlikely(ulen < TW_UDP_HLEN))

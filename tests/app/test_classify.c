@@ -186,6 +186,25 @@ test_query_v4(void **state)
 	assert_int_equal(cls(&f, &c), TW_PKT_MALFORMED);
 	f.b[6] = 0x03; /* any group bit */
 	assert_int_equal(cls(&f, &c), TW_PKT_MALFORMED);
+	/* Sources never answered (RFC 1122 3.2.1.3: 0/8, 127/8; RFC 4291
+	 * 2.5.2-3: ::, ::1) and source port 0 (RFC 768: no reply wanted). */
+	{
+		static const uint8_t zero4[4] = { 0, 0, 0, 0 },
+				     loop4[4] = { 127, 0, 0, 1 },
+				     zero6[16] = { 0 },
+				     loop6[16] = { [15] = 1 };
+
+		udp(&f, 4, zero4, our4, 40000, 53, 29, 0);
+		assert_int_equal(cls(&f, &c), TW_PKT_MALFORMED);
+		udp(&f, 4, loop4, our4, 40000, 53, 29, 0);
+		assert_int_equal(cls(&f, &c), TW_PKT_MALFORMED);
+		udp(&f, 6, zero6, our6, 40000, 53, 29, 0);
+		assert_int_equal(cls(&f, &c), TW_PKT_MALFORMED);
+		udp(&f, 6, loop6, our6, 40000, 53, 29, 0);
+		assert_int_equal(cls(&f, &c), TW_PKT_MALFORMED);
+		udp(&f, 4, client4, our4, 0, 53, 29, 0);
+		assert_int_equal(cls(&f, &c), TW_PKT_MALFORMED);
+	}
 	/* Trailing Ethernet padding is not payload. */
 	udp(&f, 4, client4, our4, 40000, 53, 4, 0);
 	memset(f.b + f.len, 0, 60 - f.len);

@@ -115,6 +115,20 @@ test_learn(void **state)
 	assert_true(tw_neigh_get(&t, 0, got, &port));
 	assert_memory_equal(got, mac2, 6);
 	assert_int_equal(port, 0);
+	/* A group or all-zero MAC for the next hop (forged ARP/ND) is not
+	 * learned: the entry keeps the last individual address. */
+	{
+		static const uint8_t bcast[6] = { 0xff, 0xff, 0xff,
+						  0xff, 0xff, 0xff },
+				     mcast[6] = { 0x33, 0x33, 0, 0, 0, 1 },
+				     zero[6] = { 0 };
+
+		assert_false(tw_neigh_learn(&t, 4, up, bcast, 0));
+		assert_false(tw_neigh_learn(&t, 4, up, mcast, 0));
+		assert_false(tw_neigh_learn(&t, 4, up, zero, 0));
+		assert_true(tw_neigh_get(&t, 0, got, &port));
+		assert_memory_equal(got, mac2, 6);
+	}
 	/* The same 4 octets as an IPv6 prefix are not the IPv4 entry. */
 	{
 		uint8_t up6[16] = { 192, 0, 2, 10 };

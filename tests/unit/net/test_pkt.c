@@ -252,8 +252,12 @@ mk_query(uint8_t *f, const struct qspec *q, uint32_t *st)
 		f[ip + 8] = (uint8_t)(1 + rnd(st) % 255);
 		f[ip + 9] = 17;
 		rnd_fill(st, f + ip + 12, 8);
-		f[ip + 12] &= 0x7f; /* unicast addresses */
+		f[ip + 12] &= 0x7f; /* unicast addresses, */
 		f[ip + 16] &= 0x7f;
+		/* not 0/8 or 127/8 (net_udp_martian(): never answered) */
+		for (int a = 12; a <= 16; a += 4)
+			if (f[ip + a] == 0 || f[ip + a] == 127)
+				f[ip + a] = 10;
 		memset(f + ip + 20, 1, iphl - 20); /* NOP options */
 		tw_put16(f + ip + 10, ref_ipv4_cksum(f + ip, iphl));
 	} else {
