@@ -972,11 +972,10 @@ send_query(struct tw_vstate *vs, struct fetch *f)
 	/* The size we offer: no larger than this port takes unfragmented
 	 * (IP fragments are dropped on arrival, classify.c): a longer
 	 * answer comes back TC=1 and is fetched over TCP (RFC 9715 3.1). */
-	qn = tw_upstream_query(
-		frame + hl, cap - hl, f->id, f->q.key, f->q.len,
-		(uint16_t)TW_MIN(vs->cfg->limits.edns_udp_size,
-				 (uint32_t)tw_port_udp_max(port,
-							   fl.ip_ver == 6)));
+	qn = tw_upstream_query(frame + hl, cap - hl, f->id, f->q.key, f->q.len,
+			       (uint16_t)TW_MIN(vs->cfg->limits.edns_udp_size,
+						(uint32_t)tw_port_udp_max(
+							port, fl.ip_ver == 6)));
 	ofl = (port->tx_ip4_cksum ? TW_NET_F_TX_IP_OFFLOAD : 0) |
 	      (port->tx_udp_cksum ? TW_NET_F_TX_L4_OFFLOAD : 0);
 	n = qn < 0 ? qn

@@ -6,6 +6,7 @@
 #ifndef TW_NET_PRIV_H
 #define TW_NET_PRIV_H
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "tw_net.h"
@@ -82,6 +83,36 @@ net_is_group(uint8_t ip_ver, const uint8_t *a)
 	return ip_ver == 4 ? net_ipv4_is_group(a) : a[0] == 0xff;
 }
 
+/*
+ * Whether the options of an IPv4 header (@p hl octets) carry a loose or
+ * strict source route (RFC 791 3.1, types 131 and 137), or cannot be
+ * read (then also true: nothing we answer). Source-routed datagrams are
+ * dropped (RFC 7126 4.3, 4.4), as the IPv6 parser drops a routing
+ * header with segments left.
+ */
+static inline bool
+net_ipv4_source_routed(const uint8_t *p, size_t hl)
+{
+	size_t o = TW_IPV4_HLEN;
+
+	while (o < hl) {
+		uint8_t t = p[o];
+
+		if (t == 0) /* end of option list */
+			return false;
+		if (t == 1) { /* no operation */
+			o++;
+			continue;
+		}
+		if (t == 131 || t == 137)
+			return true;
+		if (hl - o < 2 || p[o + 1] < 2 || p[o + 1] > hl - o)
+			return true;
+		o += p[o + 1];
+	}
+	return false;
+}
+
 /* tw_ipv4_parse(), inlined into tw_pkt_parse(). */
 static inline int
 net_ipv4_parse(const uint8_t *p, size_t len, struct tw_ipv4_info *ip,
@@ -124,6 +155,8 @@ net_ipv4_parse(const uint8_t *p, size_t len, struct tw_ipv4_info *ip,
 	ip->proto = p[9];
 	/* RFC 1122 3.2.1.3: discard a multicast or broadcast source. */
 	if (unlikely(net_ipv4_is_group(ip->src)))
+		return -TW_EFORMAT;
+	if (unlikely(hl > TW_IPV4_HLEN) && net_ipv4_source_routed(p, hl))
 		return -TW_EFORMAT;
 	/* RFC 791 3.2: a fragment has MF set or a nonzero offset. */
 	if (unlikely(ip->frag & (TW_IPV4_MF | TW_IPV4_OFFMASK)))

@@ -349,6 +349,30 @@ test_exceptions_and_drops(void **state)
 	assert_int_equal(cls_flags(&f, &c, NOCSUM), TW_PKT_MALFORMED);
 	tw_put16(f.b + 14 + 24, 17);
 	assert_int_equal(cls_flags(&f, &c, NOCSUM), TW_PKT_MALFORMED);
+	/* IPv4 options: NOPs pass; a loose or strict source route (RFC 791
+	 * 3.1; dropped, RFC 7126 4.3-4.4) or an unreadable option does not */
+	for (int o = 0; o < 4; o++) {
+		static const uint8_t opts[4][4] = {
+			{ 1, 1, 1, 0 },	  /* NOP NOP NOP EOL */
+			{ 131, 3, 4, 0 }, /* LSRR, incomplete */
+			{ 1, 137, 3, 4 }, /* SSRR */
+			{ 1, 7, 9, 0 },	  /* length past the header */
+		};
+		uint8_t g[512];
+		size_t l;
+
+		udp(&f, 4, client4, our4, 40000, 53, 8, 0);
+		l = f.len;
+		memcpy(g, f.b, 14 + 20);
+		memcpy(g + 14 + 20, opts[o], 4);
+		memcpy(g + 14 + 24, f.b + 14 + 20, l - 14 - 20);
+		g[14] = 0x46;
+		tw_put16(g + 16, (uint16_t)(tw_get16(g + 16) + 4));
+		memcpy(f.b, g, l + 4);
+		f.len = l + 4;
+		assert_int_equal(cls_flags(&f, &c, NOCSUM),
+				 o == 0 ? TW_PKT_DNS_QUERY : TW_PKT_MALFORMED);
+	}
 	/* IPv4 version field wrong. */
 	udp(&f, 4, client4, our4, 40000, 53, 8, 0);
 	f.b[14] = 0x65;
