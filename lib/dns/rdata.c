@@ -143,6 +143,33 @@ tw_dns_bitmap_has(const uint8_t *bitmap, size_t len, uint16_t type)
 	return false;
 }
 
+bool
+tw_dns_bitmap_has_data(const uint8_t *bitmap, size_t len)
+{
+	size_t p = 0;
+
+	while (len - p >= 2) {
+		unsigned w = bitmap[p], blen = bitmap[p + 1];
+
+		if (blen > len - p - 2)
+			return false;
+		for (unsigned i = 0; i < blen; i++) {
+			uint8_t b = bitmap[p + 2 + i];
+
+			/* window 0, octet 5: RRSIG 46, NSEC 47 (bits 6, 7);
+			 * octet 6: NSEC3 50 (bit 2) */
+			if (w == 0 && i == 5)
+				b &= (uint8_t)~0x03;
+			else if (w == 0 && i == 6)
+				b &= (uint8_t)~0x20;
+			if (b != 0)
+				return true;
+		}
+		p += 2 + blen;
+	}
+	return false;
+}
+
 /* NSEC (RFC 4034 4.1): NEXT DOMAIN NAME (uncompressed) TYPE BIT MAPS. */
 int
 tw_dns_rdata_nsec(const uint8_t *rdata, size_t rdlen, struct tw_dns_nsec *out)

@@ -443,6 +443,13 @@ uint16_t tw_dns_key_tag(const uint8_t *rdata, size_t rdlen);
  */
 bool tw_dns_bitmap_has(const uint8_t *bitmap, size_t len, uint16_t type);
 
+/**
+ * True when a validated NSEC/NSEC3 type bitmap lists any type besides
+ * RRSIG, NSEC and NSEC3: the name owns data (a NODATA answer to qtype
+ * ANY is then false).
+ */
+bool tw_dns_bitmap_has_data(const uint8_t *bitmap, size_t len);
+
 /*
  * Message accessors: for types whose rdata may hold compressed names
  * (RFC 3597 4): they need the message. Return 0, -TW_ERDATA, or a name

@@ -155,7 +155,9 @@ static enum dv_proof
 nodata_match(const struct dv_nsec *m, const uint8_t *qname, uint16_t qtype,
 	     const char **why)
 {
-	if (has(m, qtype)) {
+	if (has(m, qtype) ||
+	    (qtype == TW_DNS_T_ANY &&
+	     tw_dns_bitmap_has_data(m->bitmap, m->bitmap_len))) {
 		*why = "NSEC shows the type exists";
 		return DV_PROOF_FAIL;
 	}

@@ -251,7 +251,9 @@ static enum dv_proof
 nodata_match(const struct dv_nsec3 *m, const uint8_t *name, uint16_t qtype,
 	     const char **why)
 {
-	if (has(m, qtype) || has(m, TW_DNS_T_CNAME)) {
+	if (has(m, qtype) || has(m, TW_DNS_T_CNAME) ||
+	    (qtype == TW_DNS_T_ANY &&
+	     tw_dns_bitmap_has_data(m->rd.bitmap, m->rd.bitmap_len))) {
 		*why = "NSEC3 shows the type (or a CNAME) exists";
 		return DV_PROOF_FAIL;
 	}

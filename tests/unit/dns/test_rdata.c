@@ -218,6 +218,20 @@ test_nsec_rfc4034(void **state)
 	for (size_t i = 0; i < TW_ARRAY_SIZE(hasnt); i++)
 		assert_false(
 			tw_dns_bitmap_has(n.bitmap, n.bitmap_len, hasnt[i]));
+	/* Data types besides RRSIG/NSEC/NSEC3: A, MX, 1234 here; none in
+	 * bitmaps of only the DNSSEC types, or of type 1234 alone ... */
+	assert_true(tw_dns_bitmap_has_data(n.bitmap, n.bitmap_len));
+	{
+		static const uint8_t
+			meta[] = { 0, 7, 0, 0, 0, 0, 0, 0x03, 0x20 },
+			hi[] = { 4, 27, [28] = 0x20 }, none[] = { 0 };
+
+		assert_false(tw_dns_bitmap_has_data(meta, sizeof(meta)));
+		assert_true(tw_dns_bitmap_has_data(hi, sizeof(hi)));
+		assert_false(tw_dns_bitmap_has_data(none, 0));
+		/* ... and a window length past the end reads nothing */
+		assert_false(tw_dns_bitmap_has_data(hi, 20));
+	}
 	/* Cut anywhere: refused or a valid shorter bitmap, never a read
 	 * past the end (exact-size copies for ASan). */
 	for (size_t len = 0; len < sizeof(rfc4034_4_3_nsec); len++) {

@@ -196,6 +196,11 @@ test_nxdomain(void **state)
 	 * 3.1.3.2); a name below the ENT's child is still denied */
 	assert_int_equal(nx(&s, "y.w.example."), DV_PROOF_FAIL);
 	assert_int_equal(nodata(&s, "y.w.example.", TW_DNS_T_A), DV_PROOF_OK);
+	/* qtype ANY: NODATA only for a name without data (the ENT), not
+	 * for ns1.example. whose NSEC lists A */
+	assert_int_equal(nodata(&s, "y.w.example.", TW_DNS_T_ANY), DV_PROOF_OK);
+	assert_int_equal(nodata(&s, "ns1.example.", TW_DNS_T_ANY),
+			 DV_PROOF_FAIL);
 }
 
 static void

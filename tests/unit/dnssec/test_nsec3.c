@@ -175,6 +175,9 @@ test_proofs(void **state)
 	       TW_DNSSEC_SECURE, TW_EDE_NONE);
 	expect(denial("www.n3.example.", TW_DNS_T_A, 0, &plain), 50, 65535,
 	       TW_DNSSEC_BOGUS, TW_EDE_NSEC_MISSING);
+	/* qtype ANY: www has data (A), no NODATA */
+	expect(denial("www.n3.example.", TW_DNS_T_ANY, 0, &plain), 50, 65535,
+	       TW_DNSSEC_BOGUS, TW_EDE_NSEC_MISSING);
 	/* NODATA for a name that does not exist, no opt-out */
 	expect(denial("nx.n3.example.", TW_DNS_T_A, 0, &plain), 50, 65535,
 	       TW_DNSSEC_BOGUS, TW_EDE_NSEC_MISSING);
