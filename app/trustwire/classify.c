@@ -101,25 +101,32 @@ tw_classify(const struct tw_classify_ctx *cx, const uint8_t *frame, size_t len,
 	    unsigned flags, struct tw_cls *c)
 {
 	struct tw_pkt *p = &c->pkt;
+	bool group_dst = false;
 	int idx, up;
 
 	c->len = (uint32_t)len;
 	c->addr_idx = 0;
 	c->up_idx = 0;
-	/* Unicast to another MAC: not ours (promiscuous/af_packet ports). */
-	if (len >= TW_ETH_ALEN && (frame[0] & 1) == 0 &&
-	    !eq_mac(frame, cx->mac)) {
-		memset(p, 0, sizeof(*p));
-		c->rc = 0;
-		return done(c, TW_PKT_NOT_OURS);
-	}
-	/* IEEE 802.3 3.2.3: a source address is an individual address. A
-	 * group source would make our reply a broadcast (or multicast) to
-	 * the whole segment. */
-	if (unlikely(len >= 2 * TW_ETH_ALEN && (frame[TW_ETH_ALEN] & 1))) {
-		memset(p, 0, sizeof(*p));
-		c->rc = -TW_EFORMAT;
-		return done(c, TW_PKT_MALFORMED);
+	if (likely(len >= 2 * TW_ETH_ALEN)) {
+		/* The group bits of both MACs at once: clear for a unicast
+		 * frame from a unicast station, the common case. */
+		if (unlikely((frame[0] | frame[TW_ETH_ALEN]) & 1)) {
+			/* IEEE 802.3 3.2.3: a source address is an
+			 * individual address; a group source would make our
+			 * reply a broadcast (or multicast) to the segment. */
+			if (frame[TW_ETH_ALEN] & 1) {
+				memset(p, 0, sizeof(*p));
+				c->rc = -TW_EFORMAT;
+				return done(c, TW_PKT_MALFORMED);
+			}
+			group_dst = true;
+		} else if (!eq_mac(frame, cx->mac)) {
+			/* Unicast to another MAC: not ours (promiscuous /
+			 * af_packet ports). */
+			memset(p, 0, sizeof(*p));
+			c->rc = 0;
+			return done(c, TW_PKT_NOT_OURS);
+		}
 	}
 	/* tw_pkt_parse(), its fast path inline (no call per packet). */
 	c->rc = likely(net_pkt_parse_fast(frame, len, p, flags) == 0)
@@ -135,7 +142,7 @@ tw_classify(const struct tw_classify_ctx *cx, const uint8_t *frame, size_t len,
 		idx = find_addr(cx, p->ip_ver, p->dst);
 		if (idx < 0 && !is_kernel_dst(p->ip_ver, p->dst))
 			return done(c, TW_PKT_NOT_OURS);
-		if (idx >= 0 && (frame[0] & 1))
+		if (idx >= 0 && group_dst)
 			return done(c, TW_PKT_NOT_OURS); /* see below */
 		c->addr_idx = (uint8_t)(idx < 0 ? 0 : idx);
 		return done(c, TW_PKT_EXCEPTION);
@@ -156,7 +163,7 @@ tw_classify(const struct tw_classify_ctx *cx, const uint8_t *frame, size_t len,
 	/* RFC 1122 3.3.6: a unicast IP datagram that came as a link-layer
 	 * broadcast or multicast is silently discarded (and answering it
 	 * would send from a group MAC). */
-	if (unlikely(frame[0] & 1))
+	if (unlikely(group_dst))
 		return done(c, TW_PKT_NOT_OURS);
 	c->addr_idx = (uint8_t)idx;
 	up = find_upstream(cx, p->ip_ver, p->src, p->sport);

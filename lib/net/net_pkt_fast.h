@@ -52,8 +52,7 @@ net_pkt_parse_fast(const uint8_t *restrict f, size_t len,
 			return 1;
 		tl = tw_get16(ip + 2);
 		if (unlikely(tl < TW_IPV4_HLEN + TW_UDP_HLEN || tl > len - l3 ||
-			     net_ipv4_is_group(ip + 12) ||
-			     net_udp_martian(4, ip + 12)))
+			     net_ipv4_bad_udp_src(ip + 12)))
 			return 1;
 		if (!(flags & TW_NET_F_NO_IP_CSUM) &&
 		    unlikely(net_ipv4_sum20(ip) != 0xffff))

@@ -59,8 +59,9 @@ net_ipv4_is_group(const uint8_t *a)
  * A source address no UDP datagram we answer may carry (the group
  * sources are refused for every protocol by the IP parsers): IPv4 0/8
  * ("this network", only while a host starts) and 127/8 (loopback, never
- * outside a host), RFC 1122 3.2.1.3 (a) and (g); IPv6 :: and ::1, RFC
- * 4291 2.5.2 and 2.5.3. An answer would go nowhere, or to ourselves.
+ * outside a host), RFC 1122 3.2.1.3 (a) and (g), 240/4 (reserved, RFC
+ * 6890: never a source); IPv6 :: and ::1, RFC 4291 2.5.2 and 2.5.3. An
+ * answer would go nowhere, or to ourselves.
  */
 static inline int
 net_udp_martian(uint8_t ip_ver, const uint8_t *src)
@@ -69,11 +70,23 @@ net_udp_martian(uint8_t ip_ver, const uint8_t *src)
 	uint64_t a, b, l;
 
 	if (ip_ver == 4)
-		return src[0] == 0 || src[0] == 127;
+		return src[0] == 0 || src[0] == 127 || src[0] >= 240;
 	memcpy(&a, src, 8);
 	memcpy(&b, src + 8, 8);
 	memcpy(&l, loop6, 8);
 	return a == 0 && (b == 0 || b == l);
+}
+
+/*
+ * The first octets of IPv4 sources the fast path refuses at once (one
+ * load): 0, 127 and 224..255, i.e. net_ipv4_is_group() or
+ * net_udp_martian() for every address with that first octet (the
+ * general parser decides the same, one check at a time).
+ */
+static inline int
+net_ipv4_bad_udp_src(const uint8_t *a)
+{
+	return a[0] == 0 || a[0] == 127 || a[0] >= 224;
 }
 
 /* The same for either version (IPv6: ff00::/8, RFC 4291 2.7). */
