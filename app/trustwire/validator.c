@@ -1034,6 +1034,9 @@ fetch_try(struct tw_vstate *vs, struct fetch *f)
 	if (u < 0)
 		return -ENOENT;
 	fetch_id_unlink(vs, f);
+	/* A try that waited for a next hop's MAC is over: the new one is
+	 * sent now (or waits afresh), not again by the ARP loop. */
+	arp_unlink(vs, f);
 	f->up = (uint8_t)u;
 	f->tried |= 1u << u;
 	f->tries++;
@@ -1125,7 +1128,10 @@ tcp_start(struct tw_vstate *vs, struct fetch *f)
 		memcpy(&s6->sin6_addr, r->addr, 16);
 		sl = sizeof(*s6);
 	}
-	f->tbuf = tw_malloc(V_TCP_MAX);
+	/* One buffer per fetch: a retry that comes back truncated again
+	 * reuses the one an earlier failed start left. */
+	if (f->tbuf == NULL)
+		f->tbuf = tw_malloc(V_TCP_MAX);
 	if (f->tbuf == NULL)
 		return -ENOMEM;
 	f->id = (uint16_t)rnd32(vs);
@@ -1276,6 +1282,18 @@ job_fetch(struct tw_vstate *vs, struct job *j)
 	fetch_attach(f, j);
 }
 
+/* Whether an upstream outside @p excl has a route and is healthy: one a
+ * bogus answer can be asked again at (job_done()). */
+static bool
+other_upstream(struct tw_vstate *vs, uint32_t excl)
+{
+	for (unsigned u = 0; u < vs->cfg->n_upstreams; u++)
+		if (!((excl >> u) & 1) && vs->app->routes[u].neigh >= 0 &&
+		    up_healthy(vs, u))
+			return true;
+	return false;
+}
+
 static void
 job_done(struct tw_vstate *vs, struct job *j)
 {
@@ -1288,9 +1306,12 @@ job_done(struct tw_vstate *vs, struct job *j)
 	char name[TW_DNS_NAME_MAX * 4 + 2];
 
 	if (res->status == TW_DNSSEC_BOGUS && !j->bogus_retried &&
-	    cfg->n_upstreams > 1) {
+	    cfg->n_upstreams > 1 &&
+	    other_upstream(vs, j->excl | 1u << j->resp_up)) {
 		/* A bogus answer may be one upstream's fault: ask another
-		 * one once before SERVFAIL. */
+		 * one once before SERVFAIL; only one that can be asked (a
+		 * retry that cannot complete would turn the verdict into
+		 * "no reachable authority", never held as bogus). */
 		j->bogus_retried = 1;
 		j->excl |= 1u << j->resp_up;
 		tw_val_free(j->val);
