@@ -417,7 +417,10 @@ insert(struct tw_cache_worker *w, struct tw_cache_blob *nb, uint32_t now)
 		if (n == TW_CACHE_EVICT_MAX ||
 		    !global_victim(w, now, &vb, &vw, &fv))
 			goto reject;
-		if (!admit(w, cf, fv))
+		/* A new version of a present key was admitted before: its
+		 * old version is already unlinked, and a refusal here would
+		 * lose the key altogether. */
+		if (!replaced && !admit(w, cf, fv))
 			goto reject;
 		evict(w, &w->buckets[vb], vw, fv);
 	}

@@ -558,6 +558,55 @@ test_admission(void **state)
 	tw_cache_destroy(c);
 }
 
+/*
+ * A new, larger version of a present key needs room: it is not refused
+ * by admission (its old version is already gone, the key would vanish);
+ * another entry makes room, even a more popular one.
+ */
+static void
+test_replace_larger(void **state)
+{
+	struct tw_cache *c = new_cache(64, 0, TW_CACHE_POLICY_TINYLFU);
+	struct tw_cache_blob *b = t_blob_n(c, "a", 0, 0, 60, 0), *big = NULL;
+	uint64_t size = tw_cache_blob_size(b);
+	struct tw_cache_worker *w;
+	struct tw_cache_answer a;
+	struct t_key tk;
+	struct t_msg m;
+	const struct tw_cache_blob *got;
+
+	(void)state;
+	tw_cache_blob_put(b);
+	tw_cache_destroy(c);
+	c = new_cache(64, 3 * size + size / 2, TW_CACHE_POLICY_TINYLFU);
+	w = tw_cache_worker(c, 0);
+	for (unsigned i = 0; i < 3; i++) {
+		assert_int_equal(
+			tw_cache_insert(w, t_blob_n(c, "a", i, 0, 60, 0), 0),
+			0);
+		tw_cache_quiescent(w);
+	}
+	/* a1 and a2 are popular, a0 never hit */
+	for (unsigned k = 0; k < 4; k++)
+		for (unsigned i = 1; i < 3; i++)
+			assert_non_null(
+				tw_cache_lookup(w, t_key_n(&tk, "a", i, 0), 0));
+	tw_cache_quiescent(w);
+	/* a0 again, with 8 A records: larger, the byte budget needs a
+	 * victim */
+	t_key_n(&tk, "a", 0, 0);
+	t_msg(&m, &tk.k, 8, 60, 0, 0, 0);
+	t_answer(&a, &tk.k, &m, 60, TW_CACHE_POSITIVE);
+	assert_int_equal(tw_cache_blob_create(c, &a, 0, &big), 0);
+	assert_true(tw_cache_blob_size(big) > size + size / 2);
+	assert_int_equal(tw_cache_insert(w, big, 0), 0);
+	got = tw_cache_lookup(w, &tk.k, 0);
+	assert_non_null(got);
+	assert_int_equal(tw_cache_blob_len(got), m.len);
+	tw_cache_quiescent(w);
+	tw_cache_destroy(c);
+}
+
 /* Hit counters age: old popularity does not protect an entry forever. */
 static void
 test_aging(void **state)
@@ -707,6 +756,7 @@ main(void)
 		T_TEST(test_negative_and_bogus),
 		T_TEST(test_sweep),
 		T_TEST(test_replace_and_same),
+		T_TEST(test_replace_larger),
 		T_TEST(test_delete_flush),
 		T_TEST(test_defer_full),
 		T_TEST(test_capacity),
