@@ -1604,9 +1604,21 @@ tw_config_parse_args(struct tw_config *c, int argc, char *const argv[],
 		char shortopt[3] = { '-', (char)optopt, '\0' };
 
 		if (opt == '?') {
-			rc = err_set(err, NULL, 0, "see --help",
-				     "unknown option '%s'",
-				     optopt ? shortopt : bad);
+			/* glibc sets optopt to a long option's value when it
+			 * was given an argument it takes none of (--help=x):
+			 * only a real short option is shown as one. */
+			bool is_short = optopt > 0 && optopt < 128 &&
+					bad[0] == '-' && bad[1] != '-';
+			const char *eq = strchr(bad, '=');
+
+			if (!is_short && eq != NULL && optopt != 0)
+				rc = err_set(err, NULL, 0, "see --help",
+					     "option '%.*s' takes no value",
+					     (int)(eq - bad), bad);
+			else
+				rc = err_set(err, NULL, 0, "see --help",
+					     "unknown option '%s'",
+					     is_short ? shortopt : bad);
 			goto out;
 		}
 		if (opt == ':') {

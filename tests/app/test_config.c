@@ -574,6 +574,17 @@ test_cli_errors(void **state)
 			 "(fix: check the path given to -c/--config)");
 	expect_cli_error(2, a6, -EINVAL,
 			 "command line: unknown option '-x' (fix: see --help)");
+	{
+		char *b1[] = { "tw", "--help=x", NULL };
+		char *b2[] = { "tw", "--check=1", NULL };
+
+		expect_cli_error(2, b1, -EINVAL,
+				 "command line: option '--help' takes no "
+				 "value (fix: see --help)");
+		expect_cli_error(2, b2, -EINVAL,
+				 "command line: option '--check' takes no "
+				 "value (fix: see --help)");
+	}
 	expect_cli_error(3, a7, -EINVAL,
 			 "command line: --exception 'kni' is not valid (fix: "
 			 "use none, tap or tap:IFNAME)");
