@@ -501,7 +501,7 @@ if [ "$quick" -eq 1 ]; then
 elif [ -x "$gen" ]; then
 	say "ring harness: $gen --mode hit"
 	# tw-gen is built separately (app/tw-gen); TW_GEN_ARGS overrides.
-	read -r -a gargs <<<"${TW_GEN_ARGS:---no-huge --no-pci -l $srv_cpu --file-prefix $prefix-gen -- --mode hit}"
+	read -r -a gargs <<<"${TW_GEN_ARGS:---no-huge -m 1024 --no-pci -l $srv_cpu --file-prefix $prefix-gen -- --mode hit}"
 	timeout -k 5 240 "$gen" "${gargs[@]}" >"$report/tw-gen.log" 2>&1 || true
 	g=$(sed -n 's/^RESULT .*cycles_per_query=\([0-9.]*\).*/\1/p' \
 		"$report/tw-gen.log" | tail -n 1)
