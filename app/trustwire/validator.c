@@ -460,6 +460,11 @@ build_variant(struct tw_vstate *vs, const struct qk *q,
 			.n_ttl = o.n_ttl,
 			.opt_off = o.opt_off,
 			.ttl = vd->expire - vs->now_s,
+			/* cache.min_ttl does not outlive the signatures */
+			.ttl_limit = vd->cap_at == 0 ? 0
+				     : vd->cap_at > vs->now_s
+					     ? vd->cap_at - vs->now_s
+					     : 1,
 			.kind = vd->kind,
 			.status = (uint8_t)vd->status,
 			.ede = vd->ede >= 0 ? (uint16_t)vd->ede

@@ -136,6 +136,8 @@ lifetime(const struct tw_cache_config *cfg, const struct tw_cache_answer *a)
 		ttl = lo;
 	if (ttl > hi)
 		ttl = hi;
+	if (a->ttl_limit != 0 && ttl > a->ttl_limit)
+		ttl = a->ttl_limit;
 	return ttl;
 }
 

@@ -301,6 +301,13 @@ struct tw_cache_answer {
 	 * Clamped by the configured limits (see tw_cache_blob_create()).
 	 */
 	uint32_t ttl;
+	/**
+	 * Seconds the configured minimum (ttl_min) may not raise the
+	 * lifetime above, 0 for none: e.g. the time left before the
+	 * signatures expire (RFC 4035 5.3.3), which no operator setting
+	 * stretches.
+	 */
+	uint32_t ttl_limit;
 	uint8_t kind;	/**< enum tw_cache_kind */
 	uint8_t status; /**< caller's validation state, opaque to the cache */
 	uint16_t ede;	/**< EDE INFO-CODE (RFC 8914) or TW_CACHE_NO_EDE */
@@ -310,7 +317,8 @@ struct tw_cache_answer {
  * Build an immutable, reference-counted blob (publisher side; any
  * thread). The lifetime is `ttl` clamped to [ttl_min, ttl_max]
  * (negative: upper bound min(neg_ttl_max, ttl_max); bogus: upper bound
- * bogus_ttl_max, no lower bound). Each TTL field is stored as
+ * bogus_ttl_max, no lower bound), and never above `ttl_limit` when it is
+ * set (the minimum does not apply beyond it). Each TTL field is stored as
  * min(its value, lifetime), a value with the top bit set counting as 0
  * (RFC 2181 8), so a client is never told to keep data longer than the
  * cache itself would.

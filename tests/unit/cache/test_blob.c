@@ -201,6 +201,8 @@ test_render(void **state)
 	tw_cache_destroy(c);
 }
 
+static uint32_t life_limit; /* tw_cache_answer.ttl_limit of life_of() */
+
 static uint32_t
 life_of(struct tw_cache *c, uint8_t kind, uint32_t ttl, uint32_t rec_ttl,
 	int *rc, uint32_t *rec_out)
@@ -214,6 +216,7 @@ life_of(struct tw_cache *c, uint8_t kind, uint32_t ttl, uint32_t rec_ttl,
 
 	t_msg(&m, k, 1, rec_ttl, 0, kind == TW_CACHE_NEGATIVE ? 3 : 0, 0);
 	t_answer(&a, k, &m, ttl, kind);
+	a.ttl_limit = life_limit;
 	*rc = tw_cache_blob_create(c, &a, 5000, &b);
 	if (*rc != 0)
 		return 0;
@@ -335,9 +338,17 @@ test_ttl_caps(void **state)
 	assert_int_equal(life_of(c, TW_CACHE_POSITIVE, 300, 3600, &rc, &rec),
 			 300);
 	assert_int_equal(rec, 300);
-	/* ttl_min raises the lifetime, not the record TTLs. */
+	/* ttl_min raises the lifetime, not the record TTLs ... */
 	assert_int_equal(life_of(c, TW_CACHE_POSITIVE, 5, 5, &rc, &rec), 30);
 	assert_int_equal(rec, 5);
+	/* ... except past ttl_limit (the signatures' expiry, RFC 4035
+	 * 5.3.3), which also bounds everything else */
+	life_limit = 12;
+	assert_int_equal(life_of(c, TW_CACHE_POSITIVE, 5, 5, &rc, &rec), 12);
+	assert_int_equal(life_of(c, TW_CACHE_POSITIVE, 300, 300, &rc, &rec),
+			 12);
+	assert_int_equal(rec, 12);
+	life_limit = 0;
 	/* RFC 2181 8: top bit set counts as 0 (then ttl_min). */
 	assert_int_equal(life_of(c, TW_CACHE_POSITIVE, 0x80000001u, 0x80000001u,
 				 &rc, &rec),
