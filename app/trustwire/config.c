@@ -1167,7 +1167,29 @@ load_parser(struct tw_config *c, yaml_parser_t *parser, const char *name,
 		rc = ld_map_keys(&x, "", root, top_keys);
 	}
 	yaml_document_delete(&doc);
-	return rc;
+	if (rc != 0 || root == NULL)
+		return rc;
+	/* One document per file: a second one ("---") would be ignored
+	 * without a word. */
+	if (!yaml_parser_load(parser, &doc))
+		return err_set(err, name,
+			       (unsigned)parser->problem_mark.line + 1,
+			       "check indentation (spaces, not tabs), colons "
+			       "and quotes",
+			       "YAML syntax error: %s",
+			       parser->problem ? parser->problem : "unknown");
+	root = yaml_document_get_root_node(&doc);
+	if (root != NULL) {
+		unsigned line = (unsigned)root->start_mark.line + 1;
+
+		yaml_document_delete(&doc);
+		return err_set(err, name, line,
+			       "put every setting in one document (remove "
+			       "the '---' line)",
+			       "a second YAML document");
+	}
+	yaml_document_delete(&doc);
+	return 0;
 }
 
 int

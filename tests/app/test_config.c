@@ -215,6 +215,9 @@ test_errors_syntax(void **state)
 		     "t.yaml:2: YAML syntax error: did not find expected ',' "
 		     "or ']' while parsing a flow sequence (fix: check "
 		     "indentation (spaces, not tabs), colons and quotes)");
+	expect_error("io:\n  burst: 16\n---\nio:\n  burst: 8\n",
+		     "t.yaml:4: a second YAML document (fix: put every "
+		     "setting in one document (remove the '---' line))");
 	expect_error(
 		"- a\n- b\n",
 		"t.yaml:1: '' must be a mapping of keys (ports, listen, "
