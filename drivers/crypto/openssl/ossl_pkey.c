@@ -9,6 +9,8 @@
  * set), so a verification is one EVP_PKEY_verify() / EVP_DigestVerify()
  * call, the same work `openssl speed` measures.
  */
+#include <stdbool.h>
+
 #include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -27,6 +29,7 @@ struct tw_ossl_key {
 	EVP_PKEY *pkey;
 	EVP_PKEY_CTX *vctx; /* RSA, ECDSA: verify-initialised */
 	EVP_MD_CTX *mdctx;  /* EdDSA: DigestVerify-initialised */
+	bool mdctx_used;    /* EdDSA: a verification ran on mdctx */
 	unsigned int bits;
 	uint16_t sig_len; /* the only signature length accepted */
 	uint8_t kind;
@@ -342,19 +345,23 @@ tw_ossl_verify(struct tw_ossl_key *k, const uint8_t *sig, size_t sig_len,
 		rc = EVP_PKEY_verify(k->vctx, der, der_len, digest, digest_len);
 		break;
 	default:
-		rc = EVP_DigestVerify(k->mdctx, sig, sig_len, msg, msg_len);
-		if (rc < 0) {
-			/*
-			 * The context is reused across one-shot calls (3.0
-			 * allows it, as `openssl speed` does); a release that
-			 * refuses reuse gets one fresh init and a retry.
-			 */
-			ERR_clear_error();
-			if (EVP_DigestVerifyInit_ex(k->mdctx, NULL, NULL, NULL,
-						    NULL, k->pkey, NULL) > 0)
-				rc = EVP_DigestVerify(k->mdctx, sig, sig_len,
-						      msg, msg_len);
+		/*
+		 * A one-shot EVP_DigestVerify() finalises its context from
+		 * OpenSSL 3.2 on (a second call fails with 0, "did not
+		 * verify"): each verification after the first starts with
+		 * a fresh init. A NULL key keeps the context's key and
+		 * only resets the operation (cheap; 3.0 allows it too).
+		 */
+		if (k->mdctx_used &&
+		    EVP_DigestVerifyInit_ex(k->mdctx, NULL, NULL, NULL, NULL,
+					    NULL, NULL) <= 0 &&
+		    EVP_DigestVerifyInit_ex(k->mdctx, NULL, NULL, NULL, NULL,
+					    k->pkey, NULL) <= 0) {
+			drain_errors_resource();
+			return TW_CRYPTO_ERROR;
 		}
+		k->mdctx_used = true;
+		rc = EVP_DigestVerify(k->mdctx, sig, sig_len, msg, msg_len);
 		break;
 	}
 	if (rc == 1)

@@ -554,6 +554,53 @@ test_generated_keys(void **state)
 }
 
 /*
+ * One cached key, many verifications: each key verifies several valid
+ * signatures over different messages, each in its own burst, with the
+ * verdict cache off, then an invalid one, then a valid one again. Every
+ * verification reuses the key cache's parsed key (and for EdDSA its
+ * EVP_MD_CTX, which OpenSSL 3.2+ finalises after each one-shot call).
+ */
+static void
+test_key_reuse(void **state)
+{
+	(void)state;
+	for (size_t p = 0; p < TW_ARRAY_SIZE(paths); p++) {
+		struct tw_crypto_config cfg;
+		struct tw_crypto_ctx *ctx;
+
+		tw_crypto_config_init(&cfg);
+		cfg.verdict_cache_entries = 0;
+		ctx = make_ctx(paths[p], &cfg);
+		if (ctx == NULL)
+			continue;
+		for (int ki = 0; ki < K_N; ki++) {
+			static const enum tcase seq[] = { C_VALID, C_VALID,
+							  C_VALID, C_BAD_SIG,
+							  C_VALID, C_BAD_MSG,
+							  C_VALID };
+
+			for (size_t i = 0; i < TW_ARRAY_SIZE(seq); i++) {
+				struct tjob t;
+
+				make_job(&t, ki, seq[i]);
+				assert_int_equal(
+					tw_crypto_verify_burst(ctx, &t.job, 1),
+					1);
+				if (t.job.verdict != t.expect)
+					fail_msg("key %d, verification %zu: "
+						 "%s, want %s",
+						 ki, i,
+						 tw_crypto_verdict_str(
+							 t.job.verdict),
+						 tw_crypto_verdict_str(
+							 t.expect));
+			}
+		}
+		tw_crypto_destroy(ctx);
+	}
+}
+
+/*
  * A few hundred random jobs of every kind through both paths, in bursts
  * larger than max_batch: same verdicts on both, and the expected ones.
  */
@@ -1234,6 +1281,7 @@ main(void)
 		cmocka_unit_test(test_rfc5702_512bit_policy),
 		cmocka_unit_test(test_rfc8080_deterministic),
 		cmocka_unit_test(test_generated_keys),
+		cmocka_unit_test(test_key_reuse),
 		cmocka_unit_test(test_batch_vs_scalar),
 		cmocka_unit_test(test_duplicates),
 		cmocka_unit_test(test_duplicate_across_iov_layouts),
