@@ -139,6 +139,17 @@ tw_dnssec_anchor_add(struct tw_dnssec_ctx *ctx, const struct tw_dns_zone_rr *rr)
 		return -EINVAL;
 	if (rc < 0)
 		return -EINVAL;
+	/* A DS anchor's digest has its type's length (RFC 3658 2.4 SHA-1
+	 * 20, RFC 4509 2.2 SHA-256 32, RFC 5933 GOST 32, RFC 6605 2 SHA-384
+	 * 48): a cut or padded digest would never match and the zone would
+	 * fail without a word about the file. */
+	if (rr->type == TW_DNS_T_DS) {
+		static const uint8_t want[5] = { 0, 20, 32, 32, 48 };
+		uint8_t dt = rr->rdata[3];
+
+		if (dt >= 1 && dt <= 4 && rr->rdlen - 4u != want[dt])
+			return -TW_ERDATA;
+	}
 	a = anchor_get(&ctx->anchors, rr->owner);
 	if (!a)
 		return -ENOMEM;

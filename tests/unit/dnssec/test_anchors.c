@@ -81,7 +81,21 @@ test_text(void **state)
 	assert_int_equal(line, 2);
 	assert_true(tw_dnssec_anchor_add_text(ctx, "example. IN A 192.0.2.1\n",
 					      &line) < 0);
-	assert_int_equal(tw_dnssec_anchor_count(ctx), 2);
+	/* a DS digest of the wrong length for its type (SHA-256, 31
+	 * octets: one cut off) names its line; an unknown type's digest is
+	 * taken as it is */
+	assert_int_equal(tw_dnssec_anchor_add_text(
+				 ctx,
+				 "; x\n\nexample. IN DS 60485 5 2 "
+				 "D4B7D520E7BB5F0F67674A0CCEB1E3E0614B93C4F9E9"
+				 "9B8383F6A1E4469DA5\n",
+				 &line),
+			 -TW_ERDATA);
+	assert_int_equal(line, 3);
+	assert_int_equal(tw_dnssec_anchor_add_text(
+				 ctx, "other. IN DS 1 13 99 0102\n", &line),
+			 1);
+	assert_int_equal(tw_dnssec_anchor_count(ctx), 3);
 	tw_dnssec_ctx_destroy(ctx);
 }
 
