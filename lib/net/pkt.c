@@ -294,8 +294,11 @@ udp_reply(uint8_t *f, size_t cap, struct tw_pkt *pkt, size_t plen, uint8_t ttl,
 	    pkt->l4_proto != TW_IPPROTO_UDP || pkt->l4_off == 0 ||
 	    pkt->payload_off != pkt->l4_off + TW_UDP_HLEN)
 		return -EINVAL;
-	/* Answering a group address would send from it. */
-	if (net_is_group(pkt->ip_ver, pkt->dst))
+	/* Answering a group address would send from it; nor is a reply
+	 * sent from an address no UDP source may have (net_udp_martian()):
+	 * it would not parse at the other end. */
+	if (net_is_group(pkt->ip_ver, pkt->dst) ||
+	    net_udp_martian(pkt->ip_ver, pkt->dst))
 		return -TW_EPROTO;
 	if (plen > cap || pkt->payload_off > cap - plen)
 		return -ENOSPC;

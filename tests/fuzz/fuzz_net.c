@@ -51,6 +51,18 @@ is_group(const struct tw_pkt *p, const uint8_t *a)
 	return (a[0] & 0xf0) == 0xe0 || memcmp(a, bcast, 4) == 0;
 }
 
+/* An address no UDP reply is sent from (lib/net: 0/8, 127/8, 240/4,
+ * ::, ::1), written out independently of net_udp_martian(). */
+static int
+is_martian(const struct tw_pkt *p, const uint8_t *a)
+{
+	static const uint8_t zero[16] = { 0 };
+
+	if (p->ip_ver == 6)
+		return memcmp(a, zero, 15) == 0 && a[15] <= 1;
+	return a[0] == 0 || a[0] == 127 || a[0] >= 240;
+}
+
 /* Sanity of any summary tw_pkt_parse() returned 0 for. */
 static void
 check_summary(const uint8_t *f, size_t len, const struct tw_pkt *p)
@@ -132,8 +144,8 @@ udp_response(const uint8_t *q, const struct tw_pkt *qp, const uint8_t *data,
 	rp2.dst = g + (qp->dst - q);
 
 	n = tw_pkt_udp_reply(f, cap, &rp, plen, (uint8_t)size, 0);
-	if (is_group(qp, qp->dst)) {
-		/* never answered from a group address */
+	if (is_group(qp, qp->dst) || is_martian(qp, qp->dst)) {
+		/* never answered from a group or martian address */
 		CHECK(n == -TW_EPROTO);
 		free(f);
 		free(g);

@@ -468,11 +468,21 @@ test_reply_errors(void **state)
 	f[38] = 0xff;
 	assert_int_equal(tw_pkt_parse(f, sizeof(vec_v6_dns), &p, NO_CSUM), 0);
 	assert_int_equal(tw_pkt_udp_reply(f, 1000, &p, 10, 0, 0), -TW_EPROTO);
-	/* 254.255.255.255 and 223.x are unicast as far as we can tell */
-	memcpy(f, VEC(vec_v4_dns));
-	memcpy(f + 30, "\xfe\xff\xff\xff", 4);
-	assert_int_equal(tw_pkt_parse(f, sizeof(vec_v4_dns), &p, NO_CSUM), 0);
-	assert_true(tw_pkt_udp_reply(f, 1000, &p, 10, 0, 0) > 0);
+	/* nor from an address no UDP source may have (240/4 reserved,
+	 * 127/8, 0/8: the reply would not parse at the other end) */
+	static const uint8_t martians[][4] = { { 254, 255, 255, 255 },
+					       { 240, 0, 0, 1 },
+					       { 127, 0, 0, 1 },
+					       { 0, 1, 2, 3 } };
+	for (size_t i = 0; i < 4; i++) {
+		memcpy(f, VEC(vec_v4_dns));
+		memcpy(f + 30, martians[i], 4);
+		assert_int_equal(
+			tw_pkt_parse(f, sizeof(vec_v4_dns), &p, NO_CSUM), 0);
+		assert_int_equal(tw_pkt_udp_reply(f, 1000, &p, 10, 0, 0),
+				 -TW_EPROTO);
+	}
+	/* 223.x is unicast */
 	memcpy(f, VEC(vec_v4_dns));
 	memcpy(f + 30, "\xdf\xff\xff\xff", 4);
 	assert_int_equal(tw_pkt_parse(f, sizeof(vec_v4_dns), &p, NO_CSUM), 0);
