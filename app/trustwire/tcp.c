@@ -117,6 +117,13 @@ conn_close(struct tw_tcp_server *s, unsigned slot)
 	s->conns[slot] = NULL;
 }
 
+/* The head of rbuf is an incomplete question. */
+static bool
+conn_partial(const struct conn *c)
+{
+	return c->rlen > 0 && (c->rlen < 2 || c->rlen < 2u + tw_get16(c->rbuf));
+}
+
 static void
 conn_want(struct tw_tcp_server *s, unsigned slot)
 {
@@ -125,10 +132,17 @@ conn_want(struct tw_tcp_server *s, unsigned slot)
 
 	/* Backpressure: not read while the client leaves this much of its
 	 * answers unread, or has TCP_MAX_PENDING questions in flight (the
-	 * next ones wait in rbuf, or in the kernel). */
+	 * next ones wait in rbuf, or in the kernel). The slow-question
+	 * clock runs only while we read: our own wait is not the client's
+	 * slowness. */
 	if (c->wlen - c->woff < TCP_WBUF_HIGH && c->pending < TCP_MAX_PENDING &&
-	    c->rlen < sizeof(c->rbuf))
+	    c->rlen < sizeof(c->rbuf)) {
 		ev.events |= EPOLLIN;
+		if (c->msg_ms == 0 && conn_partial(c))
+			c->msg_ms = now_ms();
+	} else {
+		c->msg_ms = 0;
+	}
 	if (c->wlen > c->woff)
 		ev.events |= EPOLLOUT;
 	epoll_ctl(s->epfd, EPOLL_CTL_MOD, c->fd, &ev);
@@ -186,13 +200,6 @@ conn_question(struct tw_tcp_server *s, unsigned slot, const uint8_t *q,
 	}
 	c->pending++;
 	return 0;
-}
-
-/* The head of rbuf is an incomplete question. */
-static bool
-conn_partial(const struct conn *c)
-{
-	return c->rlen > 0 && (c->rlen < 2 || c->rlen < 2u + tw_get16(c->rbuf));
 }
 
 /*
@@ -454,7 +461,7 @@ tcp_main(void *arg)
 					continue;
 				if ((conn_idle(c) &&
 				     now - c->last_ms > TCP_IDLE_MS) ||
-				    (conn_partial(c) &&
+				    (conn_partial(c) && c->msg_ms != 0 &&
 				     now - c->msg_ms > TCP_MSG_MS) ||
 				    (c->wlen > c->woff &&
 				     now - c->tx_ms > TCP_STALL_MS))
