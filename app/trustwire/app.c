@@ -128,6 +128,13 @@ fill_classify(struct tw_classify_ctx *cx, const struct tw_port *p,
 		else if (l->family == AF_INET6 && cx->n_v6 < TW_CLS_MAX_ADDRS)
 			memcpy(cx->v6[cx->n_v6++], l->addr, 16);
 	}
+	for (i = 0; i < cfg->n_allow; i++) {
+		const struct tw_cfg_prefix *a = &cfg->allow[i];
+
+		/* config.c holds at most TW_CFG_MAX_ALLOW == TW_CLS_MAX_ALLOW */
+		(void)tw_classify_allow(cx, a->family == AF_INET ? 4 : 6,
+					a->addr, a->len);
+	}
 	for (i = 0; i < cfg->n_upstreams && i < TW_CLS_MAX_UPSTREAMS; i++) {
 		const struct tw_cfg_upstream *u = &cfg->upstreams[i];
 
@@ -313,6 +320,16 @@ print_start(const struct tw_app *app, const struct tw_config *cfg)
 	if (cfg->n_upstreams == 0)
 		WARN("no upstream resolver: misses cannot be resolved (fix: "
 		     "--upstream ADDR[:PORT] or 'upstreams')");
+	if (cfg->n_listen > 0 && cfg->n_allow == 0)
+		WARN("queries from any address are answered: an open "
+		     "resolver wherever the listen addresses are reachable "
+		     "(RFC 5358) (fix: --allow NET/LEN or 'allow' with the "
+		     "client prefixes)");
+	for (i = 0; i < cfg->n_allow; i++)
+		LOG("clients allowed: %s/%u",
+		    tw_config_addr_str(cfg->allow[i].family, cfg->allow[i].addr,
+				       a, sizeof(a)),
+		    cfg->allow[i].len);
 	if (!app->has_exc)
 		WARN("no exception path: TCP, ICMP errors and other traffic "
 		     "for the kernel are dropped; ARP, ND and echo are "

@@ -4,6 +4,7 @@
  * does the header checks (lengths, versions, fragments, checksums); here
  * we decide whose the frame is.
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -96,6 +97,76 @@ is_kernel_dst(uint8_t ver, const uint8_t *a)
 	return a[0] == 0xff || (a[0] == 0xfe && (a[1] & 0xc0) == 0x80);
 }
 
+/* The first @p len bits of a @p n-octet address as a mask, loaded as
+ * the address is (memcpy: any host byte order). */
+static void
+prefix_mask(uint8_t *m, size_t n, unsigned len)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned b = len >= 8 * (i + 1) ? 8
+			     : len > 8 * i	? len - 8 * i
+						: 0;
+
+		m[i] = (uint8_t)(b ? 0xff << (8 - b) : 0);
+	}
+}
+
+int
+tw_classify_allow(struct tw_classify_ctx *cx, uint8_t ver, const uint8_t *addr,
+		  unsigned len)
+{
+	uint8_t m[16], a[16];
+
+	if ((ver != 4 && ver != 6) || len > (ver == 4 ? 32u : 128u))
+		return -EINVAL;
+	prefix_mask(m, ver == 4 ? 4 : 16, len);
+	for (size_t i = 0; i < (ver == 4 ? 4u : 16u); i++)
+		a[i] = addr[i] & m[i];
+	if (ver == 4) {
+		if (cx->n_allow4 >= TW_CLS_MAX_ALLOW)
+			return -ENOSPC;
+		memcpy(&cx->allow4[cx->n_allow4].net, a, 4);
+		memcpy(&cx->allow4[cx->n_allow4].mask, m, 4);
+		cx->n_allow4++;
+		return 0;
+	}
+	if (cx->n_allow6 >= TW_CLS_MAX_ALLOW)
+		return -ENOSPC;
+	memcpy(cx->allow6[cx->n_allow6].net, a, 16);
+	memcpy(cx->allow6[cx->n_allow6].mask, m, 16);
+	cx->n_allow6++;
+	return 0;
+}
+
+bool
+tw_classify_client_ok(const struct tw_classify_ctx *cx, uint8_t ver,
+		      const uint8_t *addr)
+{
+	if (cx->n_allow4 == 0 && cx->n_allow6 == 0)
+		return true;
+	if (ver == 4) {
+		uint32_t x;
+
+		memcpy(&x, addr, 4);
+		for (unsigned i = 0; i < cx->n_allow4; i++)
+			if ((x & cx->allow4[i].mask) == cx->allow4[i].net)
+				return true;
+		return false;
+	}
+	{
+		uint64_t x[2];
+
+		memcpy(x, addr, 16);
+		for (unsigned i = 0; i < cx->n_allow6; i++)
+			if ((x[0] & cx->allow6[i].mask[0]) ==
+				    cx->allow6[i].net[0] &&
+			    (x[1] & cx->allow6[i].mask[1]) ==
+				    cx->allow6[i].net[1])
+				return true;
+	}
+	return false;
+}
+
 enum tw_pkt_class
 tw_classify(const struct tw_classify_ctx *cx, const uint8_t *frame, size_t len,
 	    unsigned flags, struct tw_cls *c)
@@ -171,10 +242,17 @@ tw_classify(const struct tw_classify_ctx *cx, const uint8_t *frame, size_t len,
 		c->up_idx = (uint8_t)up;
 		return done(c, TW_PKT_UPSTREAM);
 	}
-	if (p->dport == TW_DNS_PORT)
+	if (p->dport == TW_DNS_PORT) {
 		/* RFC 768: source port 0 means no reply is expected. */
-		return done(c, likely(p->sport != 0) ? TW_PKT_DNS_QUERY
-						     : TW_PKT_MALFORMED);
+		if (unlikely(p->sport == 0))
+			return done(c, TW_PKT_MALFORMED);
+		/* The operator's client prefixes (RFC 5358 4: no open
+		 * resolver): a query from elsewhere gets no answer. */
+		if (unlikely((cx->n_allow4 | cx->n_allow6) != 0) &&
+		    !tw_classify_client_ok(cx, p->ip_ver, p->src))
+			return done(c, TW_PKT_DENIED);
+		return done(c, TW_PKT_DNS_QUERY);
+	}
 	/* A DNS answer from anyone but our upstreams (RFC 5452 9.1). */
 	if (p->sport == TW_DNS_PORT)
 		return done(c, TW_PKT_SPOOFED);
@@ -251,6 +329,7 @@ tw_pkt_class_str(enum tw_pkt_class c)
 		[TW_PKT_DNS_QUERY] = "dns_query",
 		[TW_PKT_UPSTREAM] = "upstream",
 		[TW_PKT_EXCEPTION] = "exception",
+		[TW_PKT_DENIED] = "denied",
 	};
 
 	return (unsigned)c < TW_PKT_CLASS_MAX ? names[c] : "?";

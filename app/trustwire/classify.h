@@ -11,6 +11,7 @@
 #ifndef TW_APP_CLASSIFY_H
 #define TW_APP_CLASSIFY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,6 +23,7 @@ extern "C" {
 
 #define TW_CLS_MAX_ADDRS     16
 #define TW_CLS_MAX_UPSTREAMS 16
+#define TW_CLS_MAX_ALLOW     64
 #define TW_DNS_PORT	     53
 
 enum tw_pkt_class {
@@ -33,6 +35,7 @@ enum tw_pkt_class {
 	TW_PKT_DNS_QUERY,    /**< UDP to a listen address, port 53 */
 	TW_PKT_UPSTREAM,     /**< UDP from a configured upstream addr:port */
 	TW_PKT_EXCEPTION,    /**< ARP, ND, ICMP, TCP, ...: see tw_local_reply */
+	TW_PKT_DENIED,	     /**< a DNS query from a client not allowed */
 	TW_PKT_CLASS_MAX
 };
 
@@ -47,7 +50,30 @@ struct tw_classify_ctx {
 		uint16_t port;	/**< host order */
 		uint8_t addr[16];
 	} up[TW_CLS_MAX_UPSTREAMS];
+	/* Clients allowed (tw_classify_allow()); none: any address. After
+	 * the fields every packet reads. */
+	uint8_t n_allow4, n_allow6;
+	struct {
+		uint32_t net, mask; /**< as loaded from the packet */
+	} allow4[TW_CLS_MAX_ALLOW];
+	struct {
+		uint64_t net[2], mask[2];
+	} allow6[TW_CLS_MAX_ALLOW];
 };
+
+/**
+ * Allow DNS queries from @p addr/@p len (@p ver 4 or 6; host bits
+ * beyond the length are ignored). Once one prefix is allowed, a query
+ * from an address no prefix covers is TW_PKT_DENIED.
+ *
+ * @return 0; -ENOSPC (TW_CLS_MAX_ALLOW of that family); -EINVAL.
+ */
+int tw_classify_allow(struct tw_classify_ctx *cx, uint8_t ver,
+		      const uint8_t *addr, unsigned len);
+
+/** Whether a client address may query (TCP accepts too). */
+bool tw_classify_client_ok(const struct tw_classify_ctx *cx, uint8_t ver,
+			   const uint8_t *addr);
 
 /** A classified frame. */
 struct tw_cls {

@@ -606,7 +606,7 @@ list_parse_name(const char *s, void *item, tw_cfg_line line)
 	.n_off = offsetof(struct tw_config, count), \
 	.max = sizeof(CFG_MEMBER(arr)) / sizeof(CFG_MEMBER(arr)[0])
 
-enum { LIST_LISTEN, LIST_UPSTREAMS, LIST_NTA, LIST_N };
+enum { LIST_LISTEN, LIST_UPSTREAMS, LIST_NTA, LIST_ALLOW, LIST_N };
 
 static const struct list_def lists[LIST_N] = {
 	[LIST_LISTEN] = {
@@ -630,6 +630,17 @@ static const struct list_def lists[LIST_N] = {
 		.fix = "write ADDR, ADDR:PORT or [IPV6]:PORT, e.g. "
 		       "192.0.2.1:53 or [2001:db8::1]:53",
 		.cli_fix = "write ADDR, ADDR:PORT or [IPV6]:PORT",
+	},
+	[LIST_ALLOW] = {
+		CFG_LIST(allow, n_allow),
+		.parse = list_parse_prefix,
+		.opt = "allow",
+		.many = "prefixes",
+		.cli_many = "--allow prefixes",
+		.what = "is not an IPv4 or IPv6 prefix",
+		.fix = "write NETWORK/LENGTH, e.g. 198.51.100.0/24 or "
+		       "2001:db8::/32",
+		.cli_fix = "write NETWORK/LENGTH, e.g. 198.51.100.0/24",
 	},
 	[LIST_NTA] = {
 		CFG_LIST(nta, n_nta),
@@ -1034,6 +1045,7 @@ static const struct key_def log_keys[] = {
 static const struct key_def top_keys[] = {
 	{ .name = "ports", .fn = ld_ports },
 	{ .name = "listen", .fn = ld_list, .list = &lists[LIST_LISTEN] },
+	{ .name = "allow", .fn = ld_list, .list = &lists[LIST_ALLOW] },
 	{ .name = "gateway", .fn = ld_gateway },
 	{ .name = "upstreams", .fn = ld_list, .list = &lists[LIST_UPSTREAMS] },
 	{ .name = "trust_anchor", .fn = ld_trust_anchor },
@@ -1367,12 +1379,14 @@ enum {
 	OPT_CRYPTO_PATH,
 	OPT_DURATION,
 	OPT_CHECK,
+	OPT_ALLOW,
 };
 
 static const struct option long_opts[] = {
 	{ "config", required_argument, NULL, 'c' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "listen", required_argument, NULL, OPT_LISTEN },
+	{ "allow", required_argument, NULL, OPT_ALLOW },
 	{ "gateway", required_argument, NULL, OPT_GATEWAY },
 	{ "upstream", required_argument, NULL, OPT_UPSTREAM },
 	{ "trust-anchor", required_argument, NULL, OPT_TRUST_ANCHOR },
@@ -1406,6 +1420,9 @@ tw_config_usage(FILE *f, const char *prog)
 		"                          port EAL probed, e.g. via --vdev)\n"
 		"      --listen ADDR/PREFIX  service address, IPv4 or IPv6\n"
 		"                          (repeatable)\n"
+		"      --allow NET/LEN     clients that may query "
+		"(repeatable;\n"
+		"                          default: any address)\n"
 		"      --gateway ADDR      next hop (one IPv4, one IPv6)\n"
 		"      --upstream ADDR[:PORT]  upstream resolver, port 53 by\n"
 		"                          default; [IPV6]:PORT (repeatable)\n"
@@ -1493,6 +1510,8 @@ apply_opt(struct tw_config *c, const struct opt_val *o, bool *seen,
 	switch (o->opt) {
 	case OPT_LISTEN:
 		return cli_list(c, LIST_LISTEN, a, seen, err);
+	case OPT_ALLOW:
+		return cli_list(c, LIST_ALLOW, a, seen, err);
 	case OPT_GATEWAY: {
 		struct tw_cfg_addr g;
 
@@ -1728,6 +1747,12 @@ tw_config_print(const struct tw_config *c, FILE *f)
 			tw_config_addr_str(c->listen[i].family,
 					   c->listen[i].addr, a, sizeof(a)),
 			c->listen[i].len);
+	fprintf(f, "allow:%s\n", c->n_allow ? "" : " []  # any address");
+	for (i = 0; i < c->n_allow; i++)
+		fprintf(f, "  - %s/%u\n",
+			tw_config_addr_str(c->allow[i].family, c->allow[i].addr,
+					   a, sizeof(a)),
+			c->allow[i].len);
 	fprintf(f, "gateway:%s\n",
 		c->gateway4.family || c->gateway6.family ? "" : " []");
 	if (c->gateway4.family)

@@ -32,6 +32,7 @@ extern "C" {
 
 #define TW_CFG_MAX_PORTS     8
 #define TW_CFG_MAX_LISTEN    16
+#define TW_CFG_MAX_ALLOW     64
 #define TW_CFG_MAX_UPSTREAMS 16
 #define TW_CFG_MAX_NTA	     64
 #define TW_CFG_MAX_LCORES    128 /* RTE_MAX_LCORE of Debian's DPDK */
@@ -104,6 +105,14 @@ struct tw_config {
 
 	struct tw_cfg_prefix listen[TW_CFG_MAX_LISTEN];
 	unsigned n_listen;
+
+	/**
+	 * Client prefixes allowed to query (UDP and TCP); none: every
+	 * address (a warning at start: an open resolver wherever the
+	 * listen addresses are reachable, RFC 5358 4).
+	 */
+	struct tw_cfg_prefix allow[TW_CFG_MAX_ALLOW];
+	unsigned n_allow;
 
 	struct tw_cfg_addr gateway4; /**< IPv4 next hop */
 	struct tw_cfg_addr gateway6; /**< IPv6 next hop */

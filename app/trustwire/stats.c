@@ -13,6 +13,7 @@ static const char *const ctr_names[TW_CTR_MAX] = {
 	[TW_CTR_FRAGMENTS] = "fragments_dropped",
 	[TW_CTR_SPOOFED] = "spoofed_dropped",
 	[TW_CTR_BAD_CKSUM] = "bad_cksum_dropped",
+	[TW_CTR_DENIED] = "denied_dropped",
 	[TW_CTR_QUERIES] = "queries",
 	[TW_CTR_HITS] = "hits",
 	[TW_CTR_MISSES] = "misses",

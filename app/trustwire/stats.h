@@ -31,6 +31,7 @@ enum tw_ctr {
 	TW_CTR_FRAGMENTS,	  /* IP fragments dropped */
 	TW_CTR_SPOOFED,		  /* spoofed answers dropped */
 	TW_CTR_BAD_CKSUM,	  /* bad IPv4/UDP checksum (NIC or ours) */
+	TW_CTR_DENIED,		  /* queries from clients not allowed */
 	TW_CTR_QUERIES,		  /* DNS queries from clients */
 	TW_CTR_HITS,		  /* answered from this lcore's cache */
 	TW_CTR_MISSES,		  /* handed to a validator */

@@ -329,6 +329,13 @@ accept_one(struct tw_tcp_server *s, int lfd)
 		memcpy(peer, &((struct sockaddr_in *)&ss)->sin_addr, 4);
 	else if (ss.ss_family == AF_INET6)
 		memcpy(peer, &((struct sockaddr_in6 *)&ss)->sin6_addr, 16);
+	/* The clients allowed over UDP are those allowed over TCP. */
+	if (s->app->n_ports > 0 &&
+	    !tw_classify_client_ok(&s->app->cls[0],
+				   ss.ss_family == AF_INET ? 4 : 6, peer)) {
+		close(fd);
+		return;
+	}
 	slot = conn_slot(s, (uint8_t)ss.ss_family, peer);
 	if (slot == TCP_MAX_CONNS || (c = tw_calloc(1, sizeof(*c))) == NULL) {
 		close(fd);

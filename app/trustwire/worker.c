@@ -415,6 +415,9 @@ handle_one(struct tw_lcore *lc, uint16_t port_idx, struct rte_mbuf *m)
 	case TW_PKT_BAD_CKSUM:
 		drop(lc, m, TW_CTR_BAD_CKSUM);
 		return;
+	case TW_PKT_DENIED:
+		drop(lc, m, TW_CTR_DENIED);
+		return;
 	case TW_PKT_MALFORMED:
 		drop(lc, m, TW_CTR_MALFORMED);
 		return;

@@ -229,6 +229,29 @@ pcap)
 		fail "ARP request for the upstream not sent"
 	grep -qx "tx_other=0" "$work/sent" || fail "unexpected frames sent"
 	grep '^total:' "$work/log"
+	# The same frames with client prefixes that leave the clients out
+	# (198.51.100.7, 2001:db8::7): their queries are dropped and
+	# counted (denied_dropped), nothing is asked upstream; ARP, ND and
+	# echo are answered as before.
+	"$bin" "${eal[@]}" \
+		--vdev "net_pcap0,rx_pcap=$work/in.pcap,tx_pcap=$work/out2.pcap" \
+		-- --duration 2 --listen 192.0.2.53/24 --listen 2001:db8::53/64 \
+		--upstream 192.0.2.1 --allow 203.0.113.0/24 \
+		--allow 2001:db8:ffff::/48 >"$work/log" 2>&1 ||
+		fail "exit status $? with --allow (want 0)"
+	grep -q "clients allowed: 203.0.113.0/24" "$work/log" ||
+		fail "the allowed prefixes are not logged"
+	expect_counter denied_dropped "$queries"
+	expect_counter queries 0
+	expect_counter validator_misses 0
+	expect_counter arp_replies "$arp"
+	expect_counter echo_replies "$echo"
+	# Without --allow the start says the resolver is open.
+	"$bin" "${eal[@]}" --vdev net_null0 -- --duration 1 \
+		--listen 192.0.2.53/24 >"$work/log" 2>&1 ||
+		fail "exit status $? on net_null"
+	grep -q "open resolver" "$work/log" ||
+		fail "no warning about an open resolver"
 	echo "pcap: OK"
 	;;
 tap)

@@ -4,6 +4,7 @@
  * fast-path ARP / ND / echo replies, and every truncation of every frame
  * (ASan: never out of bounds). Valid frames are built with lib/net.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -543,6 +544,58 @@ test_names(void **state)
 	assert_string_equal(tw_pkt_class_str(TW_PKT_CLASS_MAX), "?");
 }
 
+/*
+ * Client prefixes (RFC 5358 4: not an open resolver): once one is
+ * allowed, a DNS query from an address none covers is TW_PKT_DENIED;
+ * upstream answers and other traffic are not concerned.
+ */
+static void
+test_allow(void **state)
+{
+	static const uint8_t net4[4] = { 198, 51, 100, 77 }, /* host bits */
+		other4[4] = { 203, 0, 113, 9 },
+			     net6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x01 },
+			     in6[16] = { 0x20, 0x01, 0x0d,    0xb8,
+					 0x00, 0x01, [15] = 9 };
+	struct tw_classify_ctx cx;
+	struct tw_cls c;
+	struct frame f;
+
+	(void)state;
+	ctx_init(&cx);
+	/* nothing allowed yet: anyone */
+	assert_true(tw_classify_client_ok(&cx, 4, other4));
+	assert_int_equal(tw_classify_allow(&cx, 4, net4, 24), 0);
+	assert_int_equal(tw_classify_allow(&cx, 6, net6, 48), 0);
+	assert_int_equal(tw_classify_allow(&cx, 4, net4, 33), -EINVAL);
+	assert_int_equal(tw_classify_allow(&cx, 5, net4, 8), -EINVAL);
+	assert_true(tw_classify_client_ok(&cx, 4, client4)); /* .7 in /24 */
+	assert_false(tw_classify_client_ok(&cx, 4, other4));
+	assert_true(tw_classify_client_ok(&cx, 6, in6));
+	assert_false(tw_classify_client_ok(&cx, 6, client6)); /* db8:: */
+	/* through tw_classify(): the frames of a query from each */
+	udp(&f, 4, client4, our4, 40000, 53, 29, 0);
+	assert_int_equal(tw_classify(&cx, f.b, f.len, 0, &c), TW_PKT_DNS_QUERY);
+	udp(&f, 4, other4, our4, 40000, 53, 29, 0);
+	assert_int_equal(tw_classify(&cx, f.b, f.len, 0, &c), TW_PKT_DENIED);
+	assert_string_equal(tw_pkt_class_str(TW_PKT_DENIED), "denied");
+	udp(&f, 6, in6, our6, 40000, 53, 29, 0);
+	assert_int_equal(tw_classify(&cx, f.b, f.len, 0, &c), TW_PKT_DNS_QUERY);
+	udp(&f, 6, client6, our6, 40000, 53, 29, 0);
+	assert_int_equal(tw_classify(&cx, f.b, f.len, 0, &c), TW_PKT_DENIED);
+	/* the upstream's answers are not client queries */
+	udp(&f, 4, up4, our4, 53, 40000, 29, 0);
+	assert_int_equal(tw_classify(&cx, f.b, f.len, 0, &c), TW_PKT_UPSTREAM);
+	/* /0 of a family: all of it; the table has a bound */
+	ctx_init(&cx);
+	assert_int_equal(tw_classify_allow(&cx, 6, net6, 0), 0);
+	assert_true(tw_classify_client_ok(&cx, 6, client6));
+	assert_false(tw_classify_client_ok(&cx, 4, client4));
+	for (unsigned i = 0; i < TW_CLS_MAX_ALLOW; i++)
+		assert_int_equal(tw_classify_allow(&cx, 4, net4, 32), 0);
+	assert_int_equal(tw_classify_allow(&cx, 4, net4, 32), -ENOSPC);
+}
+
 int
 main(void)
 {
@@ -555,6 +608,7 @@ main(void)
 		cmocka_unit_test(test_local_replies),
 		cmocka_unit_test(test_truncations),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_allow),
 	};
 
 	return cmocka_run_group_tests_name("app/classify", tests, NULL, NULL);

@@ -119,7 +119,8 @@ static const char full_yaml[] =
 	"      ring_size: 1024, tx_drain_us: 50 }\n"
 	"idle: { spin_polls: 10, sleep_max_us: 0 }\n"
 	"exception: { type: tap, name: dns0, addresses: false }\n"
-	"log: { bogus_rate: 5, bogus_burst: 7 }\n";
+	"log: { bogus_rate: 5, bogus_burst: 7 }\n"
+	"allow: [198.51.100.0/24, \"2001:db8::/32\"]\n";
 
 static void
 test_full_file(void **state)
@@ -158,6 +159,11 @@ test_full_file(void **state)
 	assert_int_equal(c->n_nta, 2);
 	assert_string_equal(c->nta[0], "example.com.");
 	assert_string_equal(c->nta[1], "test.");
+	assert_int_equal(c->n_allow, 2);
+	assert_int_equal(c->allow[0].family, AF_INET);
+	assert_int_equal(c->allow[0].len, 24);
+	assert_int_equal(c->allow[1].family, AF_INET6);
+	assert_int_equal(c->allow[1].len, 32);
 	assert_true(c->workers.set);
 	assert_int_equal(c->workers.n, 2);
 	assert_int_equal(c->workers.id[1], 1);
@@ -221,10 +227,16 @@ test_errors_syntax(void **state)
 	expect_error(
 		"- a\n- b\n",
 		"t.yaml:1: '' must be a mapping of keys (ports, listen, "
-		"gateway, upstreams, trust_anchor, negative_trust_anchors, "
+		"allow, gateway, upstreams, trust_anchor, "
+		"negative_trust_anchors, "
 		"lcores, cache, limits, io, idle, exception, crypto, log), "
 		"not a "
 		"list (fix: indent 'key: value' lines below it)");
+	/* client prefixes: each must parse */
+	expect_error("allow: [192.0.2.0/24, 198.51.100.7]\n",
+		     "t.yaml:1: 'allow': '198.51.100.7' is not an IPv4 or IPv6 "
+		     "prefix (fix: write NETWORK/LENGTH, e.g. 198.51.100.0/24 "
+		     "or 2001:db8::/32)");
 }
 
 static void
@@ -233,7 +245,7 @@ test_errors_keys(void **state)
 	(void)state;
 	expect_error("cache:\n  entries: 5000\nupstream: 192.0.2.1\n",
 		     "t.yaml:3: unknown key 'upstream' (fix: use one of: "
-		     "ports, listen, gateway, upstreams, trust_anchor, "
+		     "ports, listen, allow, gateway, upstreams, trust_anchor, "
 		     "negative_trust_anchors, lcores, cache, limits, io, idle, "
 		     "exception, crypto, log)");
 	expect_error("cache:\n  entries: 5000\n  size: 10\n",
@@ -877,6 +889,9 @@ test_print_roundtrip(void **state)
 	assert_int_equal(d->gateway6.family, AF_INET6);
 	assert_int_equal(d->n_nta, 2);
 	assert_string_equal(d->nta[0], "example.com.");
+	assert_int_equal(d->n_allow, 2);
+	assert_memory_equal(d->allow[1].addr, c->allow[1].addr, 16);
+	assert_int_equal(d->allow[1].len, 32);
 	assert_int_equal(d->workers.n, 2);
 	assert_int_equal(d->validators.n, 1);
 	assert_memory_equal(&d->cache, &c->cache, sizeof(c->cache));
