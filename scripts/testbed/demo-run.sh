@@ -135,6 +135,7 @@ twcmd=(ip netns exec "$TB_TW_NETNS" "$bin" "${mem[@]}" --no-pci -l 0
 	--file-prefix "$prefix" --log-level=lib.eal:warning
 	--vdev "net_af_packet0,iface=$TB_TW_IF" --
 	--listen "$TB_TW_IP4/24" --listen "$TB_TW_IP6/64"
+	--allow "$TB_TW_IP4/24" --allow "$TB_TW_IP6/64"
 	--upstream "$TB_RECURSOR_IP4"
 	--trust-anchor "$outdir/trust-anchor.key" --exception tap)
 say "3. trustwire on the veth end $TB_TW_IF (DPDK net_af_packet), $TB_TW_IP4 and $TB_TW_IP6"
