@@ -119,8 +119,8 @@ parse_rsa(struct tw_ossl_key *k, const uint8_t *key, size_t len,
 	mlen = len - off - elen;
 	if (e[0] == 0 || m[0] == 0)
 		return TW_CRYPTO_BADKEY;
-	/* Exponent sanity: odd, >= 3, at most 64 bits. */
-	if (elen > 8 || (e[elen - 1] & 1) == 0 || (elen == 1 && e[0] < 3))
+	/* Exponent sanity: odd, >= 3. */
+	if ((e[elen - 1] & 1) == 0 || (elen == 1 && e[0] < 3))
 		return TW_CRYPTO_BADKEY;
 	/* An RSA modulus is odd; 512..4096 bits (RFC 3110 2). */
 	if ((m[mlen - 1] & 1) == 0 || mlen > 512)
@@ -128,7 +128,15 @@ parse_rsa(struct tw_ossl_key *k, const uint8_t *key, size_t len,
 	k->bits = bit_length(m, mlen);
 	if (k->bits < 512 || k->bits > 4096)
 		return TW_CRYPTO_BADKEY;
-	if (k->bits < min_bits)
+	/*
+	 * Key policy, not a malformed key: RFC 3110 2 allows exponents up
+	 * to 4096 bits, but verification time grows with the exponent's
+	 * length, and DNSSEC keys use 3 or 65537; so one over 64 bits, like
+	 * a modulus below rsa_min_bits, is a key we do not use (lib/dnssec:
+	 * an unsupported algorithm, RFC 4035 5.2), rather than one that
+	 * makes the zone's answers bogus.
+	 */
+	if (elen > 8 || k->bits < min_bits)
 		return TW_CRYPTO_UNSUPPORTED;
 	k->kind = KIND_RSA;
 	k->sig_len = (uint16_t)mlen;

@@ -935,14 +935,25 @@ test_malformed_keys(void **state)
 	memcpy(big + 1, m, ml);
 	n = rsa_key(k, 0, e, el, big, ml + 1);
 	BAD(8, k, n);
-	/* even exponent, exponent 1, exponent over 64 bits */
+	/* even exponent, exponent 1; an even one over 64 bits */
 	n = rsa_key(k, 0, (const uint8_t *)"\x01\x00\x00", 3, m, ml);
 	BAD(8, k, n);
 	n = rsa_key(k, 0, (const uint8_t *)"\x01", 1, m, ml);
 	BAD(8, k, n);
 	memset(big, 0xff, 9);
+	big[8] = 0xfe;
 	n = rsa_key(k, 0, big, 9, m, ml);
 	BAD(8, k, n);
+	/* an odd exponent over 64 bits (RFC 3110 2 allows 4096): the key
+	 * policy, unsupported, not malformed; 64 bits still verify */
+	big[8] = 0xff;
+	n = rsa_key(k, 0, big, 9, m, ml);
+	assert_int_equal(tw_crypto_key_check(ctx, 8, k, n, &bits),
+			 TW_CRYPTO_UNSUPPORTED);
+	n = rsa_key(k, 0, (const uint8_t *)"\x80\0\0\0\0\0\0\x01", 8, m,
+		    ml);
+	assert_int_equal(tw_crypto_key_check(ctx, 8, k, n, &bits),
+			 TW_CRYPTO_VALID);
 	/* even modulus */
 	memcpy(big, m, ml);
 	big[ml - 1] &= 0xfe;
