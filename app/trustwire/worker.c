@@ -13,6 +13,7 @@
 #include <rte_ring.h>
 
 #include "trustwire.h"
+#include "net_pkt_fast.h"
 
 /*
  * -Dphase_cycles=true: rdtsc at the phase boundaries of an RX burst
@@ -112,7 +113,12 @@ worker_handle_dns_query(struct tw_lcore *lc, uint16_t port_idx,
 /*
  * A hit's frame: lib/net turns the headers around (MACs, addresses,
  * ports, lengths, IPv4 header checksum) and computes the UDP checksum,
- * or the port's offloads do. (tw_reply_udp(), without its copy of the
+ * or the port's offloads do. The common shape (IPv4 without options,
+ * IPv6 without extension headers, answered from one of our unicast
+ * addresses) takes lib/net's straight reply inline, without
+ * tw_pkt_udp_reply()'s checks of a summary the classifier just made
+ * (the answer was rendered within the frame's room); the rest goes
+ * through tw_pkt_udp_reply(). (tw_reply_udp(), without its copy of the
  * frame summary.)
  */
 static void
@@ -120,16 +126,25 @@ reply_hit(struct tw_lcore *lc, struct tw_hitq *h, size_t dns_len)
 {
 	struct rte_mbuf *m = h->m;
 	struct tw_pkt *pkt = &h->c.pkt;
+	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
 	unsigned fl = lc->port_hot[h->port_idx].tx_fl;
 	int n;
 
-	n = tw_pkt_udp_reply(rte_pktmbuf_mtod(m, uint8_t *),
-			     (size_t)m->buf_len - m->data_off, pkt, dns_len, 0,
-			     fl);
-	if (unlikely(n < 0)) {
-		/* As tw_reply_udp(): cannot happen for a classified query. */
-		rte_pktmbuf_free(m);
-		return;
+	if (likely(pkt->l4_off - pkt->l3_off ==
+			   (pkt->ip_ver == 4 ? TW_IPV4_HLEN : TW_IPV6_HLEN) &&
+		   !net_is_group(pkt->ip_ver, pkt->dst) &&
+		   !net_udp_martian(pkt->ip_ver, pkt->dst))) {
+		net_udp_reply_fast(f, pkt, (uint32_t)dns_len + TW_UDP_HLEN, 0,
+				   fl);
+		n = (int)(pkt->l4_off + TW_UDP_HLEN + dns_len);
+	} else {
+		n = tw_pkt_udp_reply(f, (size_t)m->buf_len - m->data_off, pkt,
+				     dns_len, 0, fl);
+		if (unlikely(n < 0)) {
+			/* As tw_reply_udp(): not for a classified query. */
+			rte_pktmbuf_free(m);
+			return;
+		}
 	}
 	m->data_len = (uint16_t)n;
 	m->pkt_len = (uint32_t)n;

@@ -216,72 +216,6 @@ udp_finish(uint8_t *u, uint32_t ulen, const struct tw_pkt *pkt, unsigned flags,
 	tw_put16(u + 6, c == 0 ? 0xffff : c); /* RFC 768 */
 }
 
-/* Swap two 6-octet MACs, two 4-octet or two 16-octet addresses in place. */
-static inline void
-swap_octets(uint8_t *a, uint8_t *b, size_t n)
-{
-	uint8_t t[16];
-
-	memcpy(t, a, n);
-	memcpy(a, b, n);
-	memcpy(b, t, n);
-}
-
-/*
- * net_reply_l3() + the UDP header for the common shape (IPv4 without
- * options, IPv6 without extension headers): the same octets, in one
- * straight pass. The IPv4 header checksum is summed again (five words)
- * instead of updated; both give the one value. With a port's checksum
- * offloads (@p flags), the fields the NIC expects: IPv4 header checksum
- * 0, the UDP checksum field holding the pseudo-header sum.
- */
-static void
-udp_reply_fast(uint8_t *f, struct tw_pkt *pkt, uint32_t ulen, uint8_t ttl,
-	       unsigned flags)
-{
-	uint8_t *ip = f + pkt->l3_off;
-	uint8_t *u = f + pkt->l4_off;
-	uint32_t s, ports;
-	uint16_t c;
-
-	if (ttl == 0)
-		ttl = TW_NET_DEFAULT_TTL;
-	swap_octets(f, f + TW_ETH_ALEN, TW_ETH_ALEN);
-	if (pkt->ip_ver == 4) {
-		swap_octets(ip + 12, ip + 16, 4);
-		ip[1] &= 0xfc; /* ECN (RFC 3168 5): not negotiated for DNS */
-		tw_put16(ip + 2, (uint16_t)(TW_IPV4_HLEN + ulen));
-		tw_put16(ip + 6, TW_IPV4_DF);
-		ip[8] = ttl;
-		tw_put16(ip + 10, 0);
-		if (!(flags & TW_NET_F_TX_IP_OFFLOAD))
-			tw_put16(ip + 10, (uint16_t)~net_ipv4_sum20(ip));
-		s = net_phdr4_sum(ip + 12, ulen);
-	} else {
-		swap_octets(ip + 8, ip + 24, 16);
-		ip[1] &= 0xcf; /* ECN: low two bits of the traffic class */
-		tw_put16(ip + 4, (uint16_t)ulen);
-		ip[7] = ttl;
-		s = tw_cksum_partial(ip + 8, 32, TW_IPPROTO_UDP + ulen);
-	}
-	/* Ports swapped: a 32-bit rotate of the first word. */
-	memcpy(&ports, u, 4);
-	ports = ports << 16 | ports >> 16;
-	memcpy(u, &ports, 4);
-	tw_put16(u + 4, (uint16_t)ulen);
-	tw_put16(u + 6, 0);
-	if (flags & TW_NET_F_TX_L4_OFFLOAD) {
-		/* The NIC adds header and data and complements. */
-		tw_put16(u + 6, tw_cksum_fold(s));
-	} else {
-		c = (uint16_t)~tw_cksum_partial(u, ulen, s);
-		tw_put16(u + 6, c == 0 ? 0xffff : c); /* RFC 768 */
-	}
-	pkt->l4_len = ulen;
-	pkt->frame_len = pkt->l4_off + ulen;
-	pkt->ttl = ttl;
-}
-
 static int
 udp_reply(uint8_t *f, size_t cap, struct tw_pkt *pkt, size_t plen, uint8_t ttl,
 	  unsigned flags, const uint32_t *payload_sum)
@@ -308,7 +242,7 @@ udp_reply(uint8_t *f, size_t cap, struct tw_pkt *pkt, size_t plen, uint8_t ttl,
 	if (likely(payload_sum == NULL && !(flags & TW_NET_F_REPLY_GENERAL) &&
 		   pkt->l4_off - pkt->l3_off ==
 			   (pkt->ip_ver == 4 ? TW_IPV4_HLEN : TW_IPV6_HLEN))) {
-		udp_reply_fast(f, pkt, ulen, ttl, flags);
+		net_udp_reply_fast(f, pkt, ulen, ttl, flags);
 		u = f + pkt->l4_off;
 		pkt->sport = tw_get16(u);
 		pkt->dport = tw_get16(u + 2);
