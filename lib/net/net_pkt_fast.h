@@ -151,7 +151,7 @@ net_swap_octets(uint8_t *a, uint8_t *b, size_t n)
  */
 static inline void
 net_udp_reply_fast(uint8_t *f, struct tw_pkt *pkt, uint32_t ulen, uint8_t ttl,
-	       unsigned flags)
+		   unsigned flags)
 {
 	uint8_t *ip = f + pkt->l3_off;
 	uint8_t *u = f + pkt->l4_off;

@@ -950,8 +950,7 @@ test_malformed_keys(void **state)
 	n = rsa_key(k, 0, big, 9, m, ml);
 	assert_int_equal(tw_crypto_key_check(ctx, 8, k, n, &bits),
 			 TW_CRYPTO_UNSUPPORTED);
-	n = rsa_key(k, 0, (const uint8_t *)"\x80\0\0\0\0\0\0\x01", 8, m,
-		    ml);
+	n = rsa_key(k, 0, (const uint8_t *)"\x80\0\0\0\0\0\0\x01", 8, m, ml);
 	assert_int_equal(tw_crypto_key_check(ctx, 8, k, n, &bits),
 			 TW_CRYPTO_VALID);
 	/* even modulus */
