@@ -140,6 +140,7 @@ struct tw_vstate {
 	uint64_t hz;
 	uint64_t timeout_tsc;
 	uint64_t last_tick;
+	uint64_t tick_tsc; /* validator_timers() period: 1 ms */
 
 	uint8_t rnd[4096];
 	unsigned rnd_pos;
@@ -1745,7 +1746,7 @@ validator_timers(struct tw_lcore *lc, uint64_t now_tsc)
 	unsigned work = 0;
 
 	work += tcp_poll(vs);
-	if (now_tsc - vs->last_tick < vs->hz / 1000)
+	if (now_tsc - vs->last_tick < vs->tick_tsc)
 		return work;
 	vs->last_tick = now_tsc;
 	/* Next-hop MACs learned since: send what waited for them. */
@@ -1787,7 +1788,7 @@ tw_validator_poll(struct tw_lcore *lc, uint64_t now_tsc)
 	unsigned n, i, work;
 
 	vs->now_tsc = now_tsc;
-	vs->now_s = (uint32_t)(now_tsc / vs->hz);
+	vs->now_s = tw_lcore_seconds(lc, now_tsc);
 	n = rte_ring_sc_dequeue_burst(lc->miss_ring, objs, lc->burst, NULL);
 	for (i = 0; i < n; i++)
 		validator_handle_miss(lc, objs[i]);
@@ -1860,6 +1861,7 @@ tw_validator_init(struct tw_lcore *lc)
 	vs->app = lc->app;
 	vs->cfg = cfg;
 	vs->hz = lc->tsc_hz;
+	vs->tick_tsc = vs->hz / 1000;
 	vs->timeout_tsc = vs->hz * cfg->limits.upstream_timeout_ms / 1000;
 	vs->rnd_pos = sizeof(vs->rnd);
 	vs->epfd = -1;

@@ -472,7 +472,7 @@ tw_worker_poll(struct tw_lcore *lc)
 	unsigned q, total = 0;
 	uint16_t n, i;
 	/* Cache time: seconds of the TSC, the same base on every lcore. */
-	uint32_t now = (uint32_t)(rte_rdtsc() / lc->tsc_hz);
+	uint32_t now = tw_lcore_seconds(lc, rte_rdtsc());
 
 	/*
 	 * Publications of the validators into this lcore's index, before
