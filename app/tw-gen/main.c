@@ -119,7 +119,7 @@ struct harness {
 	unsigned win; /* outstanding queries allowed in this phase */
 	uint64_t up_queries, up_arp, up_bad;
 	/* --lcores 1: trustwire's turns. */
-	uint64_t tw_cycles, tw_busy_cycles, turns;
+	uint64_t tw_cycles, tw_busy_cycles, turns, busy_turns;
 	/* Miss mode: this thread's CPU time in trustwire's busy turns. */
 	bool cpu_timing;
 	uint64_t tw_busy_cpu_ns;
@@ -860,6 +860,7 @@ tw_turn(struct harness *h)
 	h->tw_cycles += d;
 	if (w != 0) {
 		h->tw_busy_cycles += d;
+		h->busy_turns++;
 		if (h->rec && h->n_samp < N_SAMPLES) {
 			h->samp[h->n_samp].cycles =
 				(uint32_t)TW_MIN(d, (uint64_t)UINT32_MAX);
@@ -1168,7 +1169,7 @@ fill_net(struct harness *h)
 
 struct snap {
 	uint64_t c[TW_CTR_MAX];
-	uint64_t tw_cycles, tw_busy, turns;
+	uint64_t tw_cycles, tw_busy, turns, busy_turns;
 	struct counts g;
 	uint64_t tsc;
 	uint64_t cpu_ns;    /* this thread's (1 lcore) or the process's CPU */
@@ -1186,6 +1187,7 @@ take(const struct harness *h, struct snap *s)
 	s->tw_cycles = h->tw_cycles;
 	s->tw_busy = h->tw_busy_cycles;
 	s->turns = h->turns;
+	s->busy_turns = h->busy_turns;
 	s->g = h->c;
 	s->tsc = rte_rdtsc();
 	s->cpu_ns = cpu_ns(h->o.lcores == 1 ? CLOCK_THREAD_CPUTIME_ID
@@ -1603,6 +1605,14 @@ run(struct harness *h)
 		vps_val = vcyc && f.raw > 0 ? vps * f.raw * (double)f.answered /
 						      (double)vcyc
 					    : 0;
+		printf("trustwire's turns per answer: %.1f, %.3f of them "
+		       "busy\n",
+		       f.answered ? (double)(s2.turns - s1.turns) /
+					    (double)f.answered
+				  : 0,
+		       f.answered ? (double)(s2.busy_turns - s1.busy_turns) /
+					    (double)f.answered
+				  : 0);
 		printf("validated answers/s per lcore: %.0f (every role on "
 		       "it), %.0f (validator cycles only); secure %" PRIu64
 		       ", upstream queries %" PRIu64 "\n",
