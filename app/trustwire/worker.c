@@ -130,10 +130,7 @@ reply_hit(struct tw_lcore *lc, struct tw_hitq *h, size_t dns_len)
 	unsigned fl = lc->port_hot[h->port_idx].tx_fl;
 	int n;
 
-	if (likely(pkt->l4_off - pkt->l3_off ==
-			   (pkt->ip_ver == 4 ? TW_IPV4_HLEN : TW_IPV6_HLEN) &&
-		   !net_is_group(pkt->ip_ver, pkt->dst) &&
-		   !net_udp_martian(pkt->ip_ver, pkt->dst))) {
+	if (likely(net_udp_reply_fast_ok(pkt))) {
 		net_udp_reply_fast(f, pkt, (uint32_t)dns_len + TW_UDP_HLEN, 0,
 				   fl);
 		n = (int)(pkt->l4_off + TW_UDP_HLEN + dns_len);

@@ -10,6 +10,7 @@
 #ifndef TW_NET_PKT_FAST_H
 #define TW_NET_PKT_FAST_H
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "net_priv.h"
@@ -123,6 +124,29 @@ net_pkt_parse_fast(const uint8_t *restrict f, size_t len,
 	pkt->dport = tw_get16(u + 2);
 	pkt->l4_proto = TW_IPPROTO_UDP;
 	return 0;
+}
+
+/* The shape net_udp_reply_fast() answers: IPv4 without options, IPv6
+ * without extension headers (the UDP header right after the IP one). */
+static inline bool
+net_udp_reply_plain(const struct tw_pkt *pkt)
+{
+	return pkt->l4_off - pkt->l3_off ==
+	       (pkt->ip_ver == 4 ? TW_IPV4_HLEN : TW_IPV6_HLEN);
+}
+
+/*
+ * Whether the worker may answer a classified query with
+ * net_udp_reply_fast() directly: that shape, from an address a reply
+ * may leave from (tw_pkt_udp_reply() refuses group and martian ones
+ * with -TW_EPROTO). Anything else goes to tw_pkt_udp_reply().
+ */
+static inline bool
+net_udp_reply_fast_ok(const struct tw_pkt *pkt)
+{
+	return net_udp_reply_plain(pkt) &&
+	       !net_is_group(pkt->ip_ver, pkt->dst) &&
+	       !net_udp_martian(pkt->ip_ver, pkt->dst);
 }
 
 /* Swap two 6-octet MACs, two 4-octet or two 16-octet addresses in place. */

@@ -240,8 +240,7 @@ udp_reply(uint8_t *f, size_t cap, struct tw_pkt *pkt, size_t plen, uint8_t ttl,
 		return -EMSGSIZE;
 	ulen = (uint32_t)plen + TW_UDP_HLEN;
 	if (likely(payload_sum == NULL && !(flags & TW_NET_F_REPLY_GENERAL) &&
-		   pkt->l4_off - pkt->l3_off ==
-			   (pkt->ip_ver == 4 ? TW_IPV4_HLEN : TW_IPV6_HLEN))) {
+		   net_udp_reply_plain(pkt))) {
 		net_udp_reply_fast(f, pkt, ulen, ttl, flags);
 		u = f + pkt->l4_off;
 		pkt->sport = tw_get16(u);
