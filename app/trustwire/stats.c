@@ -29,6 +29,7 @@ static const char *const ctr_names[TW_CTR_MAX] = {
 	[TW_CTR_INDETERMINATE] = "indeterminate",
 	[TW_CTR_SERVFAIL] = "servfail",
 	[TW_CTR_TRUNCATED] = "truncated",
+	[TW_CTR_FORMERR] = "formerr",
 	[TW_CTR_COALESCED] = "coalesced",
 	[TW_CTR_STORE_ANSWERS] = "store_answers",
 	[TW_CTR_OVERLOAD] = "overload_dropped",

@@ -47,6 +47,7 @@ enum tw_ctr {
 	TW_CTR_INDETERMINATE,	  /* could not check */
 	TW_CTR_SERVFAIL,	  /* SERVFAIL answers sent */
 	TW_CTR_TRUNCATED,	  /* TC=1 answers: client buffer too small */
+	TW_CTR_FORMERR,		  /* FORMERR answers: a malformed OPT RR */
 	TW_CTR_COALESCED,	  /* queries joined an outstanding question */
 	TW_CTR_STORE_ANSWERS,	  /* answered from a validator's store */
 	TW_CTR_OVERLOAD,	  /* dropped: too many pending (max_inflight) */

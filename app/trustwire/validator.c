@@ -1583,25 +1583,49 @@ client_question(struct tw_vstate *vs, struct waiter *w, const uint8_t *dns,
 	struct tw_query_info qi;
 	struct tw_dns_qkey k;
 	struct qk q;
-	int qend;
+	int qend, rc;
 
 	qend = tw_dns_qkey_parse(dns, len, vs->app->hash_seed, &k);
-	if (qend < 0 || tw_query_info(dns, len, (size_t)qend, &qi) != 0) {
+	if (qend < 0) {
 		tw_stat_inc(&vs->lc->stats, TW_CTR_MALFORMED);
 		waiter_drop(vs, w);
 		return;
 	}
-	if (qi.slow & TW_QS_EXTRA) {
+	rc = tw_query_info(dns, len, (size_t)qend, &qi);
+	if (rc == 0 && (qi.slow & TW_QS_EXTRA)) {
 		struct tw_dns_msg m;
 
-		if (tw_dns_parse(&m, dns, len) != 0) {
-			tw_stat_inc(&vs->lc->stats, TW_CTR_MALFORMED);
-			waiter_drop(vs, w);
-			return;
-		}
-		tw_query_info_msg(&m, &qi);
+		rc = tw_dns_parse(&m, dns, len);
+		if (rc == 0)
+			tw_query_info_msg(&m, &qi);
+	}
+	if (rc != 0 && rc != -TW_EOPT) {
+		tw_stat_inc(&vs->lc->stats, TW_CTR_MALFORMED);
+		waiter_drop(vs, w);
+		return;
 	}
 	qk_from_key(&q, k.key, k.len, k.hash);
+	if (rc == -TW_EOPT) {
+		/*
+		 * The question is readable, its OPT RR is not: more than
+		 * one (RFC 6891 6.1.1: FORMERR), not the root's (6.1.2),
+		 * or options that overrun its rdata. (A COOKIE option of a
+		 * length no cookie has is ignored where the query takes
+		 * tw_query_info(), as any option we do not implement, RFC
+		 * 6891 6.1.2; lib/dns's full parse, for queries with other
+		 * RRs, refuses it: FORMERR then, as RFC 7873 5.2.2 asks of
+		 * servers that implement cookies.) The answer has no OPT
+		 * RR (we could not read the client's) and is never cached
+		 * (answer_made()).
+		 */
+		tw_stat_inc(&vs->lc->stats, TW_CTR_FORMERR);
+		w->id = tw_get16(dns);
+		w->kflags = (uint8_t)(qi.kflags &
+				      ~(TW_CACHE_KF_EDNS | TW_CACHE_KF_DO));
+		w->limit = w->req == NULL ? TW_ANS_UDP_MIN : UINT16_MAX;
+		answer_made(vs, &q, w, TW_DNS_RCODE_FORMERR, TW_EDE_NONE, NULL);
+		return;
+	}
 	w->id = qi.id;
 	w->kflags = qi.kflags;
 	if (w->req == NULL)

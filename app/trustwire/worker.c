@@ -64,7 +64,8 @@ miss(struct tw_lcore *lc, struct rte_mbuf *m, uint32_t hash)
  *      must not answer (other opcodes, EDNS versions, extra RRs) goes to
  *      a validator at once.
  * A malformed question is dropped (counted): no FORMERR to hostile
- * input we cannot even attribute.
+ * input we cannot even attribute. A readable question whose OPT RR is
+ * malformed goes to a validator, which answers FORMERR.
  */
 void
 worker_handle_dns_query(struct tw_lcore *lc, uint16_t port_idx,
@@ -76,15 +77,24 @@ worker_handle_dns_query(struct tw_lcore *lc, uint16_t port_idx,
 		rte_pktmbuf_mtod_offset(m, const uint8_t *, pkt->payload_off);
 	struct tw_hitq *h = &lc->hq[lc->n_hq];
 	struct tw_dns_qkey *k = &lc->hk[lc->n_hq];
-	int qend;
+	int rc;
 
 	/* The queries that reach the hit queue are counted per burst
 	 * (lookup_burst()). */
-	qend = tw_dns_qkey_parse(msg, pkt->payload_len, app->hash_seed, k);
-	if (unlikely(qend < 0 ||
-		     tw_query_info_hit(msg, pkt->payload_len, (size_t)qend,
-				       &h->qi) != 0)) {
+	rc = tw_dns_qkey_parse(msg, pkt->payload_len, app->hash_seed, k);
+	if (likely(rc >= 0))
+		rc = tw_query_info_hit(msg, pkt->payload_len, (size_t)rc,
+				       &h->qi);
+	if (unlikely(rc != 0)) {
 		tw_stat_inc(&lc->stats, TW_CTR_QUERIES);
+		if (rc == -TW_EOPT) {
+			/* A readable question with a malformed OPT RR:
+			 * FORMERR from the validator (RFC 6891 6.1.1,
+			 * RFC 7873 5.2.2). */
+			tw_stat_inc(&lc->stats, TW_CTR_MISSES);
+			miss(lc, m, k->hash);
+			return;
+		}
 		drop(lc, m, TW_CTR_MALFORMED);
 		return;
 	}

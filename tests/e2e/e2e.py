@@ -385,6 +385,71 @@ def case_transport(checks, target, ref, args):
     for row in table:
         print("%-5s %-7s %-20s %-28s %s" % row)
     print()
+    formerr_checks(checks, target, ref)
+
+
+def opt_rr(options=b"", bufsize=1232):
+    """An OPT RR (RFC 6891 6.1.2): root owner, TYPE 41, CLASS the UDP
+    size, TTL 0 (version 0, DO clear), the options as given."""
+    return b"\x00" + struct.pack("!HHIH", 41, bufsize, 0, len(options)) + \
+        options
+
+
+def formerr_checks(checks, target, ref):
+    """Queries whose question is fine and whose OPT RR is not get
+    FORMERR with the ID and the question echoed: two OPT RRs (RFC 6891
+    6.1.1: "a FORMERR (RCODE=1) MUST be returned"), an OPT RR whose owner
+    is not the root (6.1.2: MUST be 0), an option running past the OPT
+    RR's rdata. The FORMERR is not cached: the same question asked
+    properly right after gets its answer. The reference's answer is shown
+    beside ours (not compared: validators differ on the last two)."""
+    qname = "www.ecdsa.test"
+    bad = [
+        ("two OPT RRs", 2, opt_rr() + opt_rr()),
+        ("OPT RR not owned by the root", 1,
+         dnswire.name_to_wire("x") + opt_rr()[1:]),
+        ("option past the rdata", 1, opt_rr(struct.pack("!HH", 65001, 9) +
+                                            b"\x00" * 4)),
+    ]
+    for fam in (4, 6):
+        for what, arcount, additional in bad:
+            qid = int.from_bytes(os.urandom(2), "big")
+            wire = struct.pack("!HHHHHH", qid, dnswire.FLAG_RD, 1, 0, 0,
+                               arcount) + dnswire.name_to_wire(qname) + \
+                struct.pack("!HH", 1, 1) + additional
+            name = "formerr v%d %s" % (fam, what)
+            got, shown = [], {}
+            for r in (target, ref):
+                try:
+                    msg = dnswire.Message(udp_exchange(r.addr[fam], wire,
+                                                       2.0, 2))
+                    shown[r.label] = msg.rcode_name()
+                    got.append(msg)
+                except (OSError, dnswire.ParseError) as e:
+                    shown[r.label] = "no answer (%s)" % (e or
+                                                         type(e).__name__)
+                    got.append(None)
+            a = got[0]
+            problems = []
+            if a is None:
+                problems.append("no answer")
+            else:
+                if a.rcode_name() != "FORMERR":
+                    problems.append("%s, want FORMERR" % a.rcode_name())
+                if a.id != qid or not a.flags & dnswire.FLAG_QR:
+                    problems.append("wrong ID or QR=0")
+                if not a.question or \
+                        a.question[0][0].lower() != qname + ".":
+                    problems.append("question not echoed")
+                if a.answer:
+                    problems.append("answer RRs in a FORMERR")
+            checks.ok(name, not problems, "; ".join(problems) or
+                      "%s (%s: %s)" % (shown[target.label], ref.label,
+                                       shown[ref.label]))
+        a = target.ask(qname, "A", fam=fam)
+        checks.ok("formerr v%d then the same question well formed" % fam,
+                  a.msg is not None and a.rcode == "NOERROR" and
+                  bool(a.rrs(0, 1)), a.short())
 
 
 # --------------------------------------------------------------- validation
