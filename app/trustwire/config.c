@@ -1307,12 +1307,73 @@ check_gateway(const struct tw_config *c, const struct tw_cfg_addr *g,
 			       a, fam);
 }
 
+/*
+ * Why a listen prefix's address cannot be ours, or NULL. Replies leave
+ * from it, so it must be a unicast address of a host on the link: not
+ * unspecified, loopback (RFC 1122 3.2.1.3, RFC 4291 2.5.2-3), multicast
+ * (RFC 1112 4, RFC 4291 2.7), limited broadcast (RFC 919 7), nor, in an
+ * IPv4 prefix of up to /30, the subnet's own network or broadcast address
+ * (RFC 922 7, RFC 1122 3.3.6: a host's address has a host part that is
+ * neither all zeros nor all ones). The classifier would never answer
+ * queries to such an address; refusing it here names the line.
+ */
+static const char *
+listen_addr_problem(const struct tw_cfg_prefix *p)
+{
+	static const uint8_t zero[16];
+	const uint8_t *a = p->addr;
+
+	if (p->family == AF_INET6) {
+		if (memcmp(a, zero, 16) == 0)
+			return "the unspecified address";
+		if (memcmp(a, zero, 15) == 0 && a[15] == 1)
+			return "the loopback address";
+		if (a[0] == 0xff)
+			return "a multicast address";
+		return NULL;
+	}
+	if (memcmp(a, zero, 4) == 0)
+		return "the unspecified address";
+	if (a[0] == 127)
+		return "a loopback address";
+	if ((a[0] & 0xf0) == 0xe0)
+		return "a multicast address";
+	if (memcmp(a, "\xff\xff\xff\xff", 4) == 0)
+		return "the limited broadcast address";
+	if (p->len <= 30) {
+		uint32_t v = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 |
+			     (uint32_t)a[2] << 8 | a[3];
+		uint32_t host = p->len == 0 ? ~0u : ~0u >> p->len;
+
+		if ((v & host) == 0)
+			return "the prefix's network address";
+		if ((v & host) == host)
+			return "the prefix's broadcast address";
+	}
+	return NULL;
+}
+
 int
 tw_config_validate(const struct tw_config *c, struct tw_config_err *err)
 {
 	unsigned i, j;
 	int rc;
 
+	for (i = 0; i < c->n_listen; i++) {
+		const char *why = listen_addr_problem(&c->listen[i]);
+		char a[64];
+
+		if (why == NULL)
+			continue;
+		tw_config_addr_str(c->listen[i].family, c->listen[i].addr, a,
+				   sizeof(a));
+		return tw_config_error(err, c, c->listen[i].line,
+				       "listen on a unicast address of this "
+				       "host, inside its prefix",
+				       "listen address %s/%u is %s: no reply "
+				       "may leave from it",
+				       a, c->listen[i].len, why);
+	}
 	for (i = 0; i < c->n_listen; i++)
 		for (j = 0; j < i; j++)
 			if (c->listen[i].family == c->listen[j].family &&

@@ -352,6 +352,47 @@ test_errors_validate(void **state)
 	expect_error("listen: [192.0.2.53/24, 192.0.2.53/25]\n",
 		     "t.yaml:1: listen address 192.0.2.53 given twice (fix: "
 		     "list each address once)");
+	/* Addresses no reply may leave from (a multicast, broadcast or
+	 * unspecified source): refused with their line. */
+	expect_error("listen:\n  - 192.0.2.53/24\n  - 224.0.0.251/24\n",
+		     "t.yaml:3: listen address 224.0.0.251/24 is a multicast "
+		     "address: no reply may leave from it (fix: listen on a "
+		     "unicast address of this host, inside its prefix)");
+	expect_error("listen: [192.0.2.255/24]\n",
+		     "t.yaml:1: listen address 192.0.2.255/24 is the prefix's "
+		     "broadcast address: no reply may leave from it (fix: "
+		     "listen on a unicast address of this host, inside its "
+		     "prefix)");
+	expect_error("listen: [192.0.2.0/24]\n",
+		     "t.yaml:1: listen address 192.0.2.0/24 is the prefix's "
+		     "network address: no reply may leave from it (fix: "
+		     "listen on a unicast address of this host, inside its "
+		     "prefix)");
+	expect_error("listen: [255.255.255.255/32]\n",
+		     "t.yaml:1: listen address 255.255.255.255/32 is the "
+		     "limited broadcast address: no reply may leave from it "
+		     "(fix: listen on a unicast address of this host, inside "
+		     "its prefix)");
+	expect_error("listen: [0.0.0.0/0]\n",
+		     "t.yaml:1: listen address 0.0.0.0/0 is the unspecified "
+		     "address: no reply may leave from it (fix: listen on a "
+		     "unicast address of this host, inside its prefix)");
+	expect_error("listen: [127.0.0.1/8]\n",
+		     "t.yaml:1: listen address 127.0.0.1/8 is a loopback "
+		     "address: no reply may leave from it (fix: listen on a "
+		     "unicast address of this host, inside its prefix)");
+	expect_error("listen: ['ff02::fb/64']\n",
+		     "t.yaml:1: listen address ff02::fb/64 is a multicast "
+		     "address: no reply may leave from it (fix: listen on a "
+		     "unicast address of this host, inside its prefix)");
+	expect_error("listen: ['::/64']\n",
+		     "t.yaml:1: listen address ::/64 is the unspecified "
+		     "address: no reply may leave from it (fix: listen on a "
+		     "unicast address of this host, inside its prefix)");
+	expect_error("listen: ['::1/128']\n",
+		     "t.yaml:1: listen address ::1/128 is the loopback "
+		     "address: no reply may leave from it (fix: listen on a "
+		     "unicast address of this host, inside its prefix)");
 	expect_error("io: { ring_size: 1000 }\n",
 		     "t.yaml:1: 'io.ring_size' must be a power of two, got "
 		     "'1000' (fix: use a power of two, e.g. 4096)");
