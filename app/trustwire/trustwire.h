@@ -289,6 +289,15 @@ int tw_reply_udp(struct tw_lcore *lc, uint16_t port_idx, struct rte_mbuf *m,
 int tw_validator_init(struct tw_lcore *lc);
 void tw_validator_fini(struct tw_lcore *lc);
 unsigned tw_validator_poll(struct tw_lcore *lc, uint64_t now_tsc);
+/*
+ * Forget what this validator has cached (its store of validated answers;
+ * lib/dnssec's keys, cuts and bogus zones; lib/crypto's verdicts) so the
+ * next answers are validated from scratch. Only while it has no job or
+ * fetch outstanding: -EBUSY otherwise (nothing flushed). For harnesses
+ * that drive the loop themselves (tw-gen --miss-rounds); the lcore's
+ * own thread only.
+ */
+int tw_validator_flush(struct tw_lcore *lc);
 void validator_handle_miss(struct tw_lcore *lc, struct rte_mbuf *m);
 void validator_handle_upstream_response(struct tw_lcore *lc,
 					struct rte_mbuf *m);

@@ -651,6 +651,26 @@ store_put(struct tw_vstate *vs, const struct qk *q, uint8_t **respp, size_t len,
 	e->reason[rl] = '\0';
 }
 
+int
+tw_validator_flush(struct tw_lcore *lc)
+{
+	struct tw_vstate *vs = lc->vs;
+	unsigned i;
+
+	if (vs == NULL)
+		return -EINVAL;
+	if (vs->n_jobs != 0 || vs->n_fetches != 0)
+		return -EBUSY;
+	if (vs->store != NULL)
+		for (i = 0; i < vs->store_sets * 4; i++) {
+			resp_free(vs, vs->store[i].resp, vs->store[i].resp_len);
+			vs->store[i].resp = NULL;
+		}
+	tw_dnssec_cache_flush(vs->dv);
+	tw_crypto_verdict_cache_flush(tw_dnssec_crypto(vs->dv));
+	return 0;
+}
+
 static void
 answer_from_store(struct tw_vstate *vs, const struct qk *q,
 		  const struct store_ent *e, struct waiter *w)
