@@ -221,13 +221,17 @@ for alg in ("8", "13", "15"):
     # validator lcore of a deployment with separate worker lcores.
     rows.append(("miss path %s" % names[alg],
                  "batched %s/s = %s%% (%s%%) of openssl speed %s/s; "
-                 "scalar %s/s = %s%% (%s%%); %s answers in %s passes" % (
+                 "scalar %s/s = %s%% (%s%%); %s answers in %s passes, "
+                 "median pass %s%% of OpenSSL's verify/s in-process "
+                 "(%s/s)" % (
                      f(a.get("validated_per_s_lcore"), "%.0f"),
                      pct(a, "ratio_lcore"), pct(a, "ratio_validator"),
                      f(a.get("openssl_verify_per_s"), "%.0f"),
                      f(s.get("validated_per_s_lcore"), "%.0f"),
                      pct(s, "ratio_lcore"), pct(s, "ratio_validator"),
-                     a.get("queries", "?"), a.get("passes", "1")),
+                     a.get("queries", "?"), a.get("passes", "1"),
+                     pct(a, "ratio_pass_median"),
+                     f(a.get("evp_verify_per_s_median"), "%.0f")),
                  "target >= 85%; (validator cycles only)"))
 cg = results("callgrind")
 if cg:

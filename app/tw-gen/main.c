@@ -1563,7 +1563,7 @@ run(struct harness *h)
 	}
 	if (h->o.mode == MODE_MISS) {
 		double ossl = 0, ossl_after = 0, vps, vps_val;
-		double round_cpq[100];
+		double round_cpq[100], round_ratio[100], vrate[100];
 		unsigned r;
 		uint64_t vcyc;
 		size_t mw;
@@ -1623,6 +1623,10 @@ run(struct harness *h)
 					return 3;
 				}
 			}
+			/* OpenSSL's verify/s on this thread right before the
+			 * pass: a yardstick under the host's load of the
+			 * same moment (openssl speed runs seconds away). */
+			vrate[r] = tw_gen_zone_verify_rate(h->zone, 0.1);
 			take(h, &r0);
 			secs += run_phase(h, 1 + mw, n_meas, total,
 					  h->o.seconds);
@@ -1631,20 +1635,31 @@ run(struct harness *h)
 			take(h, &r1);
 			figures(h, &r0, &r1, secs, false, &fr);
 			round_cpq[r] = fr.cpq;
+			round_ratio[r] = fr.cpq > 0 && vrate[r] > 0
+						 ? (double)rte_get_tsc_hz() /
+							   fr.cpq / vrate[r]
+						 : 0;
 		}
 		take(h, &s2);
 		figures(h, &s1, &s2, secs, false, &f);
 		print_fig(h, "miss", &f);
 		h->cpu_timing = false;
-		if (h->o.miss_rounds > 1) {
-			qsort(round_cpq, h->o.miss_rounds, sizeof(double),
-			      cmp_double);
-			printf("passes: %u, cycles per answer min %.0f median "
-			       "%.0f max %.0f\n",
-			       h->o.miss_rounds, round_cpq[0],
-			       round_cpq[h->o.miss_rounds / 2],
-			       round_cpq[h->o.miss_rounds - 1]);
-		}
+		qsort(round_cpq, h->o.miss_rounds, sizeof(double), cmp_double);
+		qsort(round_ratio, h->o.miss_rounds, sizeof(double),
+		      cmp_double);
+		qsort(vrate, h->o.miss_rounds, sizeof(double), cmp_double);
+		printf("passes: %u; cycles per answer min %.0f median %.0f "
+		       "max %.0f; OpenSSL verify/s in this thread before "
+		       "each pass min %.0f median %.0f max %.0f; answers/s "
+		       "of a pass / that verify/s: min %.1f%% median %.1f%% "
+		       "max %.1f%%\n",
+		       h->o.miss_rounds, round_cpq[0],
+		       round_cpq[h->o.miss_rounds / 2],
+		       round_cpq[h->o.miss_rounds - 1], vrate[0],
+		       vrate[h->o.miss_rounds / 2], vrate[h->o.miss_rounds - 1],
+		       100 * round_ratio[0],
+		       100 * round_ratio[h->o.miss_rounds / 2],
+		       100 * round_ratio[h->o.miss_rounds - 1]);
 		/* And after: the mean of both is the yardstick (drift). */
 		if (h->o.openssl_seconds > 0) {
 			ossl_after =
@@ -1692,14 +1707,17 @@ run(struct harness *h)
 		       "openssl_after=%.0f ratio_lcore=%.3f "
 		       "ratio_validator=%.3f cpu_share=%.2f passes=%u "
 		       "cycles_per_answer_pass_min=%.0f "
-		       "cycles_per_answer_pass_max=%.0f\n",
+		       "cycles_per_answer_pass_max=%.0f "
+		       "ratio_pass_median=%.3f evp_verify_per_s_median=%.0f\n",
 		       h->o.lcores, h->o.alg, crypto_str(h->o.crypto), f.sent,
 		       f.ok, f.wrong, f.missing,
 		       s2.c[TW_CTR_SECURE] - s1.c[TW_CTR_SECURE], f.cpq, vps,
 		       vps_val, ossl, 2 * ossl - ossl_after, ossl_after,
 		       ossl > 0 ? vps / ossl : 0, ossl > 0 ? vps_val / ossl : 0,
 		       f.cpu_share, h->o.miss_rounds, round_cpq[0],
-		       round_cpq[h->o.miss_rounds - 1]);
+		       round_cpq[h->o.miss_rounds - 1],
+		       round_ratio[h->o.miss_rounds / 2],
+		       vrate[h->o.miss_rounds / 2]);
 	} else {
 		struct fig ff;
 

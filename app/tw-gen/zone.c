@@ -31,11 +31,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/ecdsa.h>
 #include <openssl/evp.h>
+#include <openssl/rsa.h>
 
 #include "tw_common.h"
 #include "tw_dns.h"
@@ -210,6 +212,69 @@ sign_data(const struct tw_gen_zone *z, EVP_MD_CTX *mc, const uint8_t *data,
 	     BN_bn2binpad(ECDSA_SIG_get0_s(es), sig + 32, 32) == 32;
 	ECDSA_SIG_free(es);
 	return ok ? 0 : -TW_EUNSUPP;
+}
+
+static double
+thread_cpu_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+double
+tw_gen_zone_verify_rate(const struct tw_gen_zone *z, double seconds)
+{
+	uint8_t msg[64], md[32], sig[ZONE_SIG_MAX + 16];
+	size_t sl = sizeof(sig);
+	EVP_PKEY_CTX *pc = NULL;
+	EVP_MD_CTX *mc = NULL;
+	double t0, t1 = 0, rate = 0;
+	unsigned long n = 0;
+	int ok = 1;
+
+	memset(msg, 0x5a, sizeof(msg));
+	mc = EVP_MD_CTX_new();
+	if (mc == NULL || z == NULL || seconds <= 0)
+		goto out;
+	/* The signature, in OpenSSL's own form (DER for ECDSA). */
+	if (EVP_DigestSignInit(mc, NULL, z->alg == 15 ? NULL : EVP_sha256(),
+			       NULL, z->pk) != 1 ||
+	    EVP_DigestSign(mc, sig, &sl, msg, sizeof(msg)) != 1)
+		goto out;
+	if (z->alg != 15) {
+		unsigned int ml = sizeof(md);
+
+		pc = EVP_PKEY_CTX_new(z->pk, NULL);
+		if (pc == NULL ||
+		    EVP_Digest(msg, sizeof(msg), md, &ml, EVP_sha256(), NULL) !=
+			    1 ||
+		    EVP_PKEY_verify_init(pc) <= 0 ||
+		    EVP_PKEY_CTX_set_signature_md(pc, EVP_sha256()) <= 0 ||
+		    (z->alg == 8 &&
+		     EVP_PKEY_CTX_set_rsa_padding(pc, RSA_PKCS1_PADDING) <= 0))
+			goto out;
+	}
+	t0 = thread_cpu_s();
+	do {
+		for (unsigned i = 0; i < 16 && ok; i++, n++)
+			ok = z->alg == 15
+				     ? EVP_DigestVerifyInit(mc, NULL, NULL,
+							    NULL, z->pk) == 1 &&
+					       EVP_DigestVerify(
+						       mc, sig, sl, msg,
+						       sizeof(msg)) == 1
+				     : EVP_PKEY_verify(pc, sig, sl, md,
+						       sizeof(md)) == 1;
+		t1 = thread_cpu_s();
+	} while (ok && t1 - t0 < seconds);
+	if (ok && t1 > t0)
+		rate = (double)n / (t1 - t0);
+out:
+	EVP_PKEY_CTX_free(pc);
+	EVP_MD_CTX_free(mc);
+	return rate;
 }
 
 /* ---- Rendering ---------------------------------------------------------- */

@@ -93,6 +93,18 @@ int tw_gen_zone_answer(const struct tw_gen_zone *z, const uint8_t *q,
 int tw_gen_zone_name(const struct tw_gen_zone *z, unsigned i, char *buf,
 		     size_t cap);
 
+/*
+ * OpenSSL's own verification rate for the zone's key, in this thread:
+ * what `openssl speed` measures (one EVP_PKEY_verify() per signature
+ * for RSA and ECDSA on a verify-initialised context, a fresh
+ * EVP_DigestVerify() for Ed25519, as trustwire calls them), over a
+ * signature of a fixed 64-octet message made once, for @p seconds of
+ * this thread's CPU time. For a yardstick taken right beside each
+ * measured pass (tw-gen --miss-rounds).
+ * @return verifications per CPU second; 0 when OpenSSL failed.
+ */
+double tw_gen_zone_verify_rate(const struct tw_gen_zone *z, double seconds);
+
 /* Number of n<i> names (the params' n_names). */
 unsigned tw_gen_zone_count(const struct tw_gen_zone *z);
 
