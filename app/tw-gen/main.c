@@ -1010,6 +1010,14 @@ warm_list(struct harness *h, size_t n_meas)
 /* ---- openssl speed ------------------------------------------------------- */
 
 /* verify/s of `openssl speed -seconds S ALG` (its last column). */
+/* The median of @p n sorted values (the mean of the middle two for an
+ * even @p n). */
+static double
+median_of(const double *v, unsigned n)
+{
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 static double
 openssl_verify(unsigned alg, unsigned seconds)
 {
@@ -1626,7 +1634,7 @@ run(struct harness *h)
 			/* OpenSSL's verify/s on this thread right before the
 			 * pass: a yardstick under the host's load of the
 			 * same moment (openssl speed runs seconds away). */
-			vrate[r] = tw_gen_zone_verify_rate(h->zone, 0.1);
+			vrate[r] = tw_gen_zone_verify_rate(h->zone, 0.2);
 			take(h, &r0);
 			secs += run_phase(h, 1 + mw, n_meas, total,
 					  h->o.seconds);
@@ -1654,11 +1662,11 @@ run(struct harness *h)
 		       "of a pass / that verify/s: min %.1f%% median %.1f%% "
 		       "max %.1f%%\n",
 		       h->o.miss_rounds, round_cpq[0],
-		       round_cpq[h->o.miss_rounds / 2],
+		       median_of(round_cpq, h->o.miss_rounds),
 		       round_cpq[h->o.miss_rounds - 1], vrate[0],
-		       vrate[h->o.miss_rounds / 2], vrate[h->o.miss_rounds - 1],
-		       100 * round_ratio[0],
-		       100 * round_ratio[h->o.miss_rounds / 2],
+		       median_of(vrate, h->o.miss_rounds),
+		       vrate[h->o.miss_rounds - 1], 100 * round_ratio[0],
+		       100 * median_of(round_ratio, h->o.miss_rounds),
 		       100 * round_ratio[h->o.miss_rounds - 1]);
 		/* And after: the mean of both is the yardstick (drift). */
 		if (h->o.openssl_seconds > 0) {
@@ -1716,8 +1724,8 @@ run(struct harness *h)
 		       ossl > 0 ? vps / ossl : 0, ossl > 0 ? vps_val / ossl : 0,
 		       f.cpu_share, h->o.miss_rounds, round_cpq[0],
 		       round_cpq[h->o.miss_rounds - 1],
-		       round_ratio[h->o.miss_rounds / 2],
-		       vrate[h->o.miss_rounds / 2]);
+		       median_of(round_ratio, h->o.miss_rounds),
+		       median_of(vrate, h->o.miss_rounds));
 	} else {
 		struct fig ff;
 
