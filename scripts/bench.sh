@@ -6,7 +6,8 @@
 #   1. hit path: tw-gen --mode hit on one lcore (the hit path and the
 #      bounce floor in the same process, bytes per cached entry), then
 #      with trustwire's loop on a second lcore, then on one lcore with
-#      the client port as a NIC with checksum offloads (--nic-csum);
+#      an index of 32768 entries (the default index's TLB misses), then
+#      with the client port as a NIC with checksum offloads (--nic-csum);
 #   2. miss path: tw-gen --mode miss for RSASHA256-2048, ECDSAP256SHA256
 #      and ED25519, batched (IPsec-MB hashing) and scalar (OpenSSL only),
 #      each beside `openssl speed` verify/s measured in the same run;
@@ -121,6 +122,10 @@ run() { # run NAME TIMEOUT CMD...: log to $report/NAME.log
 {
 	run hit1 150 "$gen" $(eal hit1 0) -- --mode hit $hit_args
 	run hit2 150 "$gen" $(eal hit2 0-1) -- --mode hit --lcores 2 $hit_args
+	# The same with an index of 32768 entries (1.2 MB instead of 37.8):
+	# what the default index's TLB misses cost on this machine.
+	run hitsmall 150 "$gen" $(eal hitsmall 0) -- --mode hit $hit_args \
+		--cache-entries 32768 --floor-seconds 0
 	run hitnic 150 "$gen" $(eal hitnic 0) -- --mode hit --nic-csum $hit_args \
 		--floor-seconds 0
 	for alg in 8 13 15; do
@@ -204,6 +209,12 @@ for lc in ("1", "2"):
                          f(float(n["qps_per_lcore"]) / 1e6, "%.2f")
                          if n.get("qps_per_lcore") else "n/a"),
                      "target <= 215 cycles"))
+        sm = first("hitsmall", mode="hit")
+        rows.append(("hit path, index of 32768 entries",
+                     "%s cycles/query (1.2 MB index instead of 37.8 MB: "
+                     "the default index's TLB misses, doc/performance.md "
+                     "seventh round)" % f(sm.get("cycles_per_query")),
+                     "diagnostic"))
         rows.append(("bytes per cached entry",
                      "%s (index slot %s + blob %s)" % (
                          f(w.get("bytes_per_entry")),
