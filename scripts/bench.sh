@@ -231,15 +231,18 @@ for alg in ("8", "13", "15"):
     # included), and in brackets the validator's cycles alone: a
     # validator lcore of a deployment with separate worker lcores.
     rows.append(("miss path %s" % names[alg],
-                 "batched %s/s = %s%% (%s%%) of openssl speed %s/s; "
-                 "scalar %s/s = %s%% (%s%%); %s answers in %s passes, "
-                 "median pass %s%% of OpenSSL's verify/s in-process "
+                 "batched %s/s = %s%% (%s%%) of openssl speed %s/s, "
+                 "median pass %s%%; scalar %s/s = %s%% (%s%%), median "
+                 "pass %s%%; %s answers in %s passes; median pass "
+                 "against OpenSSL's verify/s in-process before it: %s%% "
                  "(%s/s)" % (
                      f(a.get("validated_per_s_lcore"), "%.0f"),
                      pct(a, "ratio_lcore"), pct(a, "ratio_validator"),
                      f(a.get("openssl_verify_per_s"), "%.0f"),
+                     pct(a, "ratio_lcore_pass_median"),
                      f(s.get("validated_per_s_lcore"), "%.0f"),
                      pct(s, "ratio_lcore"), pct(s, "ratio_validator"),
+                     pct(s, "ratio_lcore_pass_median"),
                      a.get("queries", "?"), a.get("passes", "1"),
                      pct(a, "ratio_pass_median"),
                      f(a.get("evp_verify_per_s_median"), "%.0f")),

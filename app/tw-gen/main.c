@@ -1716,7 +1716,8 @@ run(struct harness *h)
 		       "ratio_validator=%.3f cpu_share=%.2f passes=%u "
 		       "cycles_per_answer_pass_min=%.0f "
 		       "cycles_per_answer_pass_max=%.0f "
-		       "ratio_pass_median=%.3f evp_verify_per_s_median=%.0f\n",
+		       "ratio_pass_median=%.3f evp_verify_per_s_median=%.0f "
+		       "ratio_lcore_pass_median=%.3f\n",
 		       h->o.lcores, h->o.alg, crypto_str(h->o.crypto), f.sent,
 		       f.ok, f.wrong, f.missing,
 		       s2.c[TW_CTR_SECURE] - s1.c[TW_CTR_SECURE], f.cpq, vps,
@@ -1725,7 +1726,12 @@ run(struct harness *h)
 		       f.cpu_share, h->o.miss_rounds, round_cpq[0],
 		       round_cpq[h->o.miss_rounds - 1],
 		       median_of(round_ratio, h->o.miss_rounds),
-		       median_of(vrate, h->o.miss_rounds));
+		       median_of(vrate, h->o.miss_rounds),
+		       ossl > 0 ? (double)rte_get_tsc_hz() /
+					  median_of(round_cpq,
+						    h->o.miss_rounds) /
+					  ossl
+				: 0);
 	} else {
 		struct fig ff;
 
