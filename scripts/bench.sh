@@ -6,8 +6,9 @@
 #   1. hit path: tw-gen --mode hit on one lcore (the hit path and the
 #      bounce floor in the same process, bytes per cached entry), then
 #      with trustwire's loop on a second lcore, then on one lcore with
-#      an index of 32768 entries (the default index's TLB misses), then
-#      with the client port as a NIC with checksum offloads (--nic-csum);
+#      an index of 32768 entries (the default index's TLB misses), with
+#      names of varied lengths (--name-pad 24), then with the client port
+#      as a NIC with checksum offloads (--nic-csum);
 #   2. miss path: tw-gen --mode miss for RSASHA256-2048, ECDSAP256SHA256
 #      and ED25519, batched (IPsec-MB hashing) and scalar (OpenSSL only),
 #      each beside `openssl speed` verify/s measured in the same run;
@@ -126,6 +127,10 @@ run() { # run NAME TIMEOUT CMD...: log to $report/NAME.log
 	# what the default index's TLB misses cost on this machine.
 	run hitsmall 150 "$gen" $(eal hitsmall 0) -- --mode hit $hit_args \
 		--cache-entries 32768 --floor-seconds 0
+	# Names of varied lengths (n<i> plus up to 25 octets): what tw-gen's
+	# short, similar names leave out of the first row.
+	run hitpad 150 "$gen" $(eal hitpad 0) -- --mode hit $hit_args \
+		--name-pad 24 --floor-seconds 0
 	run hitnic 150 "$gen" $(eal hitnic 0) -- --mode hit --nic-csum $hit_args \
 		--floor-seconds 0
 	for alg in 8 13 15; do
@@ -214,6 +219,14 @@ for lc in ("1", "2"):
                      "%s cycles/query (1.2 MB index instead of 37.8 MB: "
                      "the default index's TLB misses, doc/performance.md "
                      "seventh round)" % f(sm.get("cycles_per_query")),
+                     "diagnostic"))
+        pd = first("hitpad", mode="hit")
+        pw = first("hitpad", mode="warm")
+        rows.append(("hit path, names of varied lengths",
+                     "%s cycles/query, %s bytes per cached entry "
+                     "(tw-gen --name-pad 24: n<i> and 0-25 octets more)" % (
+                         f(pd.get("cycles_per_query")),
+                         f(pw.get("bytes_per_entry"))),
                      "diagnostic"))
         rows.append(("bytes per cached entry",
                      "%s (index slot %s + blob %s)" % (

@@ -82,6 +82,7 @@ struct opts {
 	int miss_warm;	      /* -1: names / 5, at most 2000 */
 	unsigned miss_rounds; /* measured passes over the names (1) */
 	unsigned zone_threads;
+	unsigned name_pad; /* tw_gen_zone_params.label_pad */
 	double floor_seconds;
 	const char *origin;
 	bool nic_csum; /* the client port as a NIC with checksum offloads */
@@ -213,6 +214,11 @@ usage(FILE *f)
 		"                        all passes, min/median/max per pass\n"
 		"                        printed (1; 1..100)\n"
 		"  --zone-threads N      signing threads (2)\n"
+		"  --name-pad N          names of varied lengths: n<i>, most\n"
+		"                        with '-' and up to N letters after "
+		"it,\n"
+		"                        a length per name (0: n<i> only;\n"
+		"                        at most 40)\n"
 		"  --origin NAME         zone apex (bench.)\n"
 		"  --floor-seconds S     hit: then the bounce floor in the "
 		"same\n"
@@ -258,6 +264,7 @@ enum {
 	O_OPENSSL,
 	O_MISS_WARM,
 	O_MISS_ROUNDS,
+	O_NAME_PAD,
 	O_ZTHREADS,
 	O_ORIGIN,
 	O_SEED,
@@ -304,6 +311,7 @@ parse_opts(struct opts *o, int argc, char **argv)
 		{ "miss-warm", required_argument, NULL, O_MISS_WARM },
 		{ "miss-rounds", required_argument, NULL, O_MISS_ROUNDS },
 		{ "zone-threads", required_argument, NULL, O_ZTHREADS },
+		{ "name-pad", required_argument, NULL, O_NAME_PAD },
 		{ "origin", required_argument, NULL, O_ORIGIN },
 		{ "seed", required_argument, NULL, O_SEED },
 		{ "floor-seconds", required_argument, NULL, O_FLOOR },
@@ -468,6 +476,11 @@ parse_opts(struct opts *o, int argc, char **argv)
 				goto bad;
 			o->miss_warm =
 				(int)TW_MIN(v, (unsigned long long)INT32_MAX);
+			continue;
+		case O_NAME_PAD:
+			if (num(optarg, TW_GEN_NAME_PAD_MAX, &v) != 0)
+				goto bad;
+			o->name_pad = (unsigned)v;
 			continue;
 		case O_MISS_ROUNDS:
 			if (num(optarg, 100, &v) != 0 || v == 0)
@@ -1845,6 +1858,7 @@ main(int argc, char **argv)
 	zp.now = (uint32_t)time(NULL);
 	zp.ttl = 86400;
 	zp.threads = h.o.zone_threads;
+	zp.label_pad = h.o.mode == MODE_BOUNCE ? 0 : h.o.name_pad;
 	{
 		uint64_t t0 = rte_rdtsc();
 

@@ -95,6 +95,7 @@ struct tw_gen_zone {
 	uint8_t alg;
 	uint32_t ttl, inception, expiration, serial;
 	unsigned n_names, n_owners;
+	unsigned label_pad;  /* tw_gen_zone_params.label_pad */
 	unsigned ns_idx;     /* ns.<origin> in own[] */
 	unsigned wild_cover; /* the owner whose NSEC covers *.<origin> */
 	uint64_t *key8;	     /* per owner: its top label's first octets */
@@ -283,6 +284,36 @@ static const uint8_t *
 owner_name(const struct tw_gen_zone *z, const struct zowner *o)
 {
 	return z->names + o->name_off;
+}
+
+/*
+ * The label of name i: "n<i>", and with a label_pad, '-' and 0..label_pad
+ * letters after it (none for about one name in label_pad + 2). The
+ * length comes from a multiplicative hash of i, the letters from i and
+ * their position: fixed for a given i, so the zone and the generator's
+ * queries agree.
+ */
+static int
+owner_label(const struct tw_gen_zone *z, unsigned i, char *buf, size_t cap)
+{
+	int n = snprintf(buf, cap, "n%u", i);
+	unsigned k;
+
+	if (n < 0 || (size_t)n >= cap)
+		return -ENOSPC;
+	if (z->label_pad == 0)
+		return n;
+	k = (unsigned)(((uint64_t)(i * 2654435761u) * (z->label_pad + 2)) >>
+		       32);
+	if (k == 0)
+		return n;
+	if ((size_t)n + 1 + (k - 1) >= cap)
+		return -ENOSPC;
+	buf[n++] = '-';
+	for (unsigned j = 1; j < k; j++)
+		buf[n++] = (char)('a' + (i * 7u + j * 13u) % 26u);
+	buf[n] = '\0';
+	return n;
 }
 
 /* Name "<label>.<origin>" into out; its length. */
@@ -645,7 +676,8 @@ make_owners(struct tw_gen_zone *z)
 	uint32_t cap = 4;
 
 	z->n_owners = z->n_names + ID_FIRST;
-	z->names = tw_malloc((size_t)z->n_owners * (z->origin_len + 12u));
+	z->names = tw_malloc((size_t)z->n_owners *
+			     (z->origin_len + 12u + z->label_pad));
 	z->own = tw_calloc(z->n_owners, sizeof(*z->own));
 	ent = tw_malloc((size_t)z->n_owners * sizeof(*ent));
 	while (cap < 2 * z->n_owners)
@@ -659,7 +691,7 @@ make_owners(struct tw_gen_zone *z)
 	}
 	p = z->names;
 	for (uint32_t id = 0; id < z->n_owners; id++) {
-		char label[16];
+		char label[TW_DNS_LABEL_MAX + 1];
 
 		ent[id].name = p;
 		ent[id].id = id;
@@ -671,7 +703,7 @@ make_owners(struct tw_gen_zone *z)
 		if (id == ID_NS)
 			snprintf(label, sizeof(label), "ns");
 		else
-			snprintf(label, sizeof(label), "n%u", id - ID_FIRST);
+			owner_label(z, id - ID_FIRST, label, sizeof(label));
 		p += sub_name(z, label, p);
 	}
 	qsort(ent, z->n_owners, sizeof(*ent), sort_cmp);
@@ -713,14 +745,14 @@ tw_gen_zone_build(const struct tw_gen_zone_params *p, struct tw_gen_zone **out)
 		return -EINVAL;
 	*out = NULL;
 	if ((p->alg != 8 && p->alg != 13 && p->alg != 15) ||
-	    p->n_names > MAX_NAMES)
+	    p->n_names > MAX_NAMES || p->label_pad > TW_GEN_NAME_PAD_MAX)
 		return -EINVAL;
 	z = tw_calloc(1, sizeof(*z));
 	if (!z)
 		return -ENOMEM;
 	n = tw_dns_name_from_str(p->origin, z->origin);
-	/* room for "hostmaster." and "n9999999." below it */
-	if (n < 0 || n + 11 > TW_DNS_NAME_MAX) {
+	/* room for "hostmaster." and "n9999999-<pad>." below it */
+	if (n < 0 || n + 11 + (int)p->label_pad > TW_DNS_NAME_MAX) {
 		tw_free(z);
 		return -EINVAL;
 	}
@@ -733,6 +765,7 @@ tw_gen_zone_build(const struct tw_gen_zone_params *p, struct tw_gen_zone **out)
 	z->inception = p->now - 3600u;
 	z->expiration = p->now + 30u * 86400u;
 	z->n_names = p->n_names;
+	z->label_pad = p->label_pad;
 	rc = make_key(z);
 	if (rc == 0)
 		rc = make_owners(z);
@@ -775,12 +808,15 @@ tw_gen_zone_anchor(const struct tw_gen_zone *z, char *buf, size_t cap)
 int
 tw_gen_zone_name(const struct tw_gen_zone *z, unsigned i, char *buf, size_t cap)
 {
+	char label[TW_DNS_LABEL_MAX + 1];
 	int n;
 
 	if (!z || !buf || i >= z->n_names)
 		return -EINVAL;
+	if (owner_label(z, i, label, sizeof(label)) < 0)
+		return -ENOSPC;
 	/* the root origin prints as "." */
-	n = snprintf(buf, cap, "n%u.%s", i,
+	n = snprintf(buf, cap, "%s.%s", label,
 		     z->origin_len == 1 ? "" : z->origin_str);
 	return n < 0 || (size_t)n >= cap ? -ENOSPC : n;
 }

@@ -48,6 +48,11 @@ struct tw_gen_zone_params {
 	/* owners n0.<origin> ... n<N-1>.<origin>, each with one A and one
 	 * AAAA */
 	unsigned n_names;
+	/* 0: the owners' labels are "n<i>"; 1..TW_GEN_NAME_PAD_MAX: "n<i>"
+	 * then, for most names, '-' and up to this many letters, a length
+	 * drawn per name (fixed by i), so the names' lengths vary as real
+	 * ones do (the labels differ in length by up to label_pad + 1) */
+	unsigned label_pad;
 	/* UNIX time: RRSIG inception now-3600, expiration now+30 days */
 	uint32_t now;
 	/* TTL of every RR (e.g. 3600) */
@@ -55,6 +60,10 @@ struct tw_gen_zone_params {
 	/* signing threads; 0 or 1: the calling thread only */
 	unsigned threads;
 };
+
+/* Largest tw_gen_zone_params.label_pad: "n<8 digits>-" + 40 letters is
+ * 50 octets, inside the 63 of a label. */
+#define TW_GEN_NAME_PAD_MAX 40
 
 /*
  * Generate the key(s) with OpenSSL, build and sign everything.

@@ -667,6 +667,64 @@ test_bigger(void **state)
 	tw_gen_zone_free(z);
 }
 
+/*
+ * Names of varied lengths (label_pad): lengths spread over label_pad + 2
+ * values, labels "n<i>" or "n<i>-<letters>", each name answered and
+ * validated, and NXDOMAIN proofs still right with the longer labels in
+ * the canonical order (RFC 4034 6.1).
+ */
+static void
+test_label_pad(void **state)
+{
+	struct tw_gen_zone_params p = { .origin = "bench.",
+					.alg = 13,
+					.n_names = 600,
+					.now = NOW,
+					.ttl = 300,
+					.threads = 2,
+					.label_pad = 12 };
+	struct tw_gen_zone *z = NULL;
+	unsigned seen[64] = { 0 }, distinct = 0;
+	uint8_t r[BUF];
+	char name[96], want[16];
+
+	(void)state;
+	assert_int_equal(tw_gen_zone_build(&p, &z), 0);
+	for (unsigned i = 0; i < 600; i++) {
+		int n = tw_gen_zone_name(z, i, name, sizeof(name));
+		size_t lab = strcspn(name, ".");
+
+		assert_true(n > 0);
+		/* "n<i>", then nothing or '-' and letters */
+		snprintf(want, sizeof(want), "n%u", i);
+		assert_memory_equal(name, want, strlen(want));
+		assert_true(lab == strlen(want) ||
+			    (name[strlen(want)] == '-' &&
+			     lab - strlen(want) <= p.label_pad + 1));
+		for (size_t k = strlen(want) + 1; k < lab; k++)
+			assert_true(name[k] >= 'a' && name[k] <= 'z');
+		assert_string_equal(name + lab, ".bench.");
+		if (seen[lab - strlen(want)]++ == 0)
+			distinct++;
+		if (i % 37 == 0) {
+			size_t len = ask(z, name, TW_DNS_T_A, Q_DO, r);
+
+			validate(z, r, len, name, TW_DNS_T_A, TW_DNSSEC_SECURE);
+			/* a name just after it in canonical order */
+			name[lab] = '\0';
+			strcat(name, "0.bench.");
+			nxdomain(z, name, TW_DNS_T_A);
+		}
+	}
+	/* 0 to 13 octets beyond "n<i>" ('-' and 0..12 letters): 14
+	 * lengths, all drawn */
+	assert_int_equal(distinct, p.label_pad + 2);
+	tw_gen_zone_free(z);
+	p.label_pad = TW_GEN_NAME_PAD_MAX + 1;
+	assert_int_equal(tw_gen_zone_build(&p, &z), -EINVAL);
+	assert_null(z);
+}
+
 static void
 expect_einval(const uint8_t *q, size_t len)
 {
@@ -758,6 +816,7 @@ main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_build_errors),
 		cmocka_unit_test(test_bigger),
+		cmocka_unit_test(test_label_pad),
 		cmocka_unit_test(test_hostile),
 	};
 
