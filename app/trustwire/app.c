@@ -123,10 +123,11 @@ fill_classify(struct tw_classify_ctx *cx, const struct tw_port *p,
 	for (i = 0; i < cfg->n_listen; i++) {
 		const struct tw_cfg_prefix *l = &cfg->listen[i];
 
-		if (l->family == AF_INET && cx->n_v4 < TW_CLS_MAX_ADDRS)
-			memcpy(cx->v4[cx->n_v4++], l->addr, 4);
-		else if (l->family == AF_INET6 && cx->n_v6 < TW_CLS_MAX_ADDRS)
-			memcpy(cx->v6[cx->n_v6++], l->addr, 16);
+		/* tw_config_validate() refused what this would (an address
+		 * no reply may leave from); beyond TW_CLS_MAX_ADDRS of a
+		 * version the rest are not ours. */
+		(void)tw_classify_add_addr(cx, l->family == AF_INET ? 4 : 6,
+					   l->addr);
 	}
 	for (i = 0; i < cfg->n_allow; i++) {
 		const struct tw_cfg_prefix *a = &cfg->allow[i];

@@ -112,6 +112,25 @@ prefix_mask(uint8_t *m, size_t n, unsigned len)
 }
 
 int
+tw_classify_add_addr(struct tw_classify_ctx *cx, uint8_t ver,
+		     const uint8_t *addr)
+{
+	if ((ver != 4 && ver != 6) ||
+	    tw_net_reply_src_problem(ver, addr) != NULL)
+		return -EINVAL;
+	if (ver == 4) {
+		if (cx->n_v4 >= TW_CLS_MAX_ADDRS)
+			return -ENOSPC;
+		memcpy(cx->v4[cx->n_v4++], addr, 4);
+		return 0;
+	}
+	if (cx->n_v6 >= TW_CLS_MAX_ADDRS)
+		return -ENOSPC;
+	memcpy(cx->v6[cx->n_v6++], addr, 16);
+	return 0;
+}
+
+int
 tw_classify_allow(struct tw_classify_ctx *cx, uint8_t ver, const uint8_t *addr,
 		  unsigned len)
 {

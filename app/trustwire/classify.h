@@ -62,6 +62,19 @@ struct tw_classify_ctx {
 };
 
 /**
+ * Add one of our addresses (@p ver 4: 4 octets, 6: 16), which queries
+ * are answered on and replies leave from. Only an address a UDP reply
+ * may come from (tw_net_reply_src_problem()): the worker's hit path
+ * answers from these without checking the address again per packet.
+ *
+ * @return 0; -EINVAL (another version, or a group, unspecified,
+ *   loopback or reserved address); -ENOSPC (TW_CLS_MAX_ADDRS of that
+ *   version).
+ */
+int tw_classify_add_addr(struct tw_classify_ctx *cx, uint8_t ver,
+			 const uint8_t *addr);
+
+/**
  * Allow DNS queries from @p addr/@p len (@p ver 4 or 6; host bits
  * beyond the length are ignored). Once one prefix is allowed, a query
  * from an address no prefix covers is TW_PKT_DENIED.

@@ -17,6 +17,7 @@
 #include <yaml.h>
 
 #include "config.h"
+#include "tw_net.h"
 
 /* ---- Errors ------------------------------------------------------------ */
 
@@ -1309,37 +1310,24 @@ check_gateway(const struct tw_config *c, const struct tw_cfg_addr *g,
 
 /*
  * Why a listen prefix's address cannot be ours, or NULL. Replies leave
- * from it, so it must be a unicast address of a host on the link: not
- * unspecified, loopback (RFC 1122 3.2.1.3, RFC 4291 2.5.2-3), multicast
- * (RFC 1112 4, RFC 4291 2.7), limited broadcast (RFC 919 7), nor, in an
- * IPv4 prefix of up to /30, the subnet's own network or broadcast address
- * (RFC 922 7, RFC 1122 3.3.6: a host's address has a host part that is
- * neither all zeros nor all ones). The classifier would never answer
- * queries to such an address; refusing it here names the line.
+ * from it, so it must be an address a UDP reply may come from (lib/net's
+ * tw_net_reply_src_problem(): not multicast, broadcast, unspecified,
+ * loopback or reserved) and, in an IPv4 prefix of up to /30, not the
+ * subnet's own network or broadcast address (RFC 922 7, RFC 1122 3.3.6:
+ * a host's address has a host part that is neither all zeros nor all
+ * ones). The classifier's addresses are these (tw_classify_add_addr()
+ * refuses the others too), so the hit path need not check them again
+ * per packet; refusing them here names the line.
  */
 static const char *
 listen_addr_problem(const struct tw_cfg_prefix *p)
 {
-	static const uint8_t zero[16];
 	const uint8_t *a = p->addr;
+	const char *why =
+		tw_net_reply_src_problem(p->family == AF_INET ? 4 : 6, a);
 
-	if (p->family == AF_INET6) {
-		if (memcmp(a, zero, 16) == 0)
-			return "the unspecified address";
-		if (memcmp(a, zero, 15) == 0 && a[15] == 1)
-			return "the loopback address";
-		if (a[0] == 0xff)
-			return "a multicast address";
-		return NULL;
-	}
-	if (memcmp(a, zero, 4) == 0)
-		return "the unspecified address";
-	if (a[0] == 127)
-		return "a loopback address";
-	if ((a[0] & 0xf0) == 0xe0)
-		return "a multicast address";
-	if (memcmp(a, "\xff\xff\xff\xff", 4) == 0)
-		return "the limited broadcast address";
+	if (why != NULL || p->family != AF_INET)
+		return why;
 	if (p->len <= 30) {
 		uint32_t v = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 |
 			     (uint32_t)a[2] << 8 | a[3];

@@ -89,8 +89,7 @@ worker_handle_dns_query(struct tw_lcore *lc, uint16_t port_idx,
 		tw_stat_inc(&lc->stats, TW_CTR_QUERIES);
 		if (rc == -TW_EOPT) {
 			/* A readable question with a malformed OPT RR:
-			 * FORMERR from the validator (RFC 6891 6.1.1,
-			 * RFC 7873 5.2.2). */
+			 * FORMERR from the validator (RFC 6891 6.1.1). */
 			tw_stat_inc(&lc->stats, TW_CTR_MISSES);
 			miss(lc, m, k->hash);
 			return;
@@ -128,11 +127,11 @@ worker_handle_dns_query(struct tw_lcore *lc, uint16_t port_idx,
  * A hit's frame: lib/net turns the headers around (MACs, addresses,
  * ports, lengths, IPv4 header checksum) and computes the UDP checksum,
  * or the port's offloads do. The common shape (IPv4 without options,
- * IPv6 without extension headers, answered from one of our unicast
- * addresses) takes lib/net's straight reply inline, without
- * tw_pkt_udp_reply()'s checks of a summary the classifier just made
- * (the answer was rendered within the frame's room); the rest goes
- * through tw_pkt_udp_reply(). (tw_reply_udp(), without its copy of the
+ * IPv6 without extension headers) takes lib/net's straight reply
+ * inline, without tw_pkt_udp_reply()'s checks of a summary the
+ * classifier just made (the answer was rendered within the frame's
+ * room, and the address it leaves from is one of ours, unicast); the
+ * rest goes through tw_pkt_udp_reply(). (tw_reply_udp(), without its copy of the
  * frame summary.)
  */
 static void
@@ -144,7 +143,9 @@ reply_hit(struct tw_lcore *lc, struct tw_hitq *h, size_t dns_len)
 	unsigned fl = lc->port_hot[h->port_idx].tx_fl;
 	int n;
 
-	if (likely(net_udp_reply_fast_ok(pkt))) {
+	/* The classifier answers only its own addresses, which are all
+	 * unicast (tw_classify_add_addr()): the shape is all to check. */
+	if (likely(net_udp_reply_plain(pkt))) {
 		net_udp_reply_fast(f, pkt, (uint32_t)dns_len + TW_UDP_HLEN, 0,
 				   fl);
 		n = (int)(pkt->l4_off + TW_UDP_HLEN + dns_len);

@@ -1022,7 +1022,6 @@ warm_list(struct harness *h, size_t n_meas)
 
 /* ---- openssl speed ------------------------------------------------------- */
 
-/* verify/s of `openssl speed -seconds S ALG` (its last column). */
 /* The median of @p n sorted values (the mean of the middle two for an
  * even @p n). */
 static double
@@ -1031,6 +1030,7 @@ median_of(const double *v, unsigned n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* verify/s of `openssl speed -seconds S ALG` (its last column). */
 static double
 openssl_verify(unsigned alg, unsigned seconds)
 {
@@ -1202,10 +1202,9 @@ fill_net(struct harness *h)
 	memset(&h->rcx, 0, sizeof(h->rcx));
 	memcpy(h->rcx.mac, gw_mac, 6);
 	tw_config_parse_prefix("192.0.2.254/32", &a);
-	memcpy(h->rcx.v4[0], a.addr, 4);
+	(void)tw_classify_add_addr(&h->rcx, 4, a.addr);
 	tw_config_parse_prefix("198.51.100.53/32", &a);
-	memcpy(h->rcx.v4[1], a.addr, 4);
-	h->rcx.n_v4 = 2;
+	(void)tw_classify_add_addr(&h->rcx, 4, a.addr);
 }
 
 /* ---- figures ---------------------------------------------------------- */
@@ -1628,6 +1627,7 @@ run(struct harness *h)
 		for (r = 0; r < h->o.miss_rounds; r++) {
 			struct snap r0, r1;
 			struct fig fr;
+			double ps;
 
 			/*
 			 * Passes after the first: every cache trustwire
@@ -1641,7 +1641,7 @@ run(struct harness *h)
 				if (tw_validator_flush(h->lc) != 0) {
 					ERR("miss: trustwire's validator still "
 					    "busy after a pass: not flushed");
-					return 3;
+					return EXIT_RUNTIME;
 				}
 			}
 			/* OpenSSL's verify/s on this thread right before the
@@ -1649,12 +1649,12 @@ run(struct harness *h)
 			 * same moment (openssl speed runs seconds away). */
 			vrate[r] = tw_gen_zone_verify_rate(h->zone, 0.2);
 			take(h, &r0);
-			secs += run_phase(h, 1 + mw, n_meas, total,
-					  h->o.seconds);
+			ps = run_phase(h, 1 + mw, n_meas, total, h->o.seconds);
+			secs += ps;
 			settle(h, 0.05);
 			count_missing(h);
 			take(h, &r1);
-			figures(h, &r0, &r1, secs, false, &fr);
+			figures(h, &r0, &r1, ps, false, &fr);
 			round_cpq[r] = fr.cpq;
 			round_ratio[r] = fr.cpq > 0 && vrate[r] > 0
 						 ? (double)rte_get_tsc_hz() /

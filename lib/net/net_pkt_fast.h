@@ -135,20 +135,6 @@ net_udp_reply_plain(const struct tw_pkt *pkt)
 	       (pkt->ip_ver == 4 ? TW_IPV4_HLEN : TW_IPV6_HLEN);
 }
 
-/*
- * Whether the worker may answer a classified query with
- * net_udp_reply_fast() directly: that shape, from an address a reply
- * may leave from (tw_pkt_udp_reply() refuses group and martian ones
- * with -TW_EPROTO). Anything else goes to tw_pkt_udp_reply().
- */
-static inline bool
-net_udp_reply_fast_ok(const struct tw_pkt *pkt)
-{
-	return net_udp_reply_plain(pkt) &&
-	       !net_is_group(pkt->ip_ver, pkt->dst) &&
-	       !net_udp_martian(pkt->ip_ver, pkt->dst);
-}
-
 /* Swap two 6-octet MACs, two 4-octet or two 16-octet addresses in place. */
 static inline void
 net_swap_octets(uint8_t *a, uint8_t *b, size_t n)

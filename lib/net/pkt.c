@@ -216,6 +216,26 @@ udp_finish(uint8_t *u, uint32_t ulen, const struct tw_pkt *pkt, unsigned flags,
 	tw_put16(u + 6, c == 0 ? 0xffff : c); /* RFC 768 */
 }
 
+const char *
+tw_net_reply_src_problem(uint8_t ip_ver, const uint8_t *addr)
+{
+	static const uint8_t zero[16];
+
+	if (net_is_group(ip_ver, addr))
+		return ip_ver == 4 && addr[0] == 0xff
+			       ? "the limited broadcast address"
+			       : "a multicast address";
+	if (!net_udp_martian(ip_ver, addr))
+		return NULL;
+	if (memcmp(addr, zero, ip_ver == 4 ? 4 : 16) == 0)
+		return "the unspecified address";
+	if (ip_ver != 4)
+		return "the loopback address";
+	return addr[0] == 127 ? "a loopback address"
+	       : addr[0] == 0 ? "an address of 0/8 (this network)"
+			      : "a reserved address (240/4)";
+}
+
 static int
 udp_reply(uint8_t *f, size_t cap, struct tw_pkt *pkt, size_t plen, uint8_t ttl,
 	  unsigned flags, const uint32_t *payload_sum)
@@ -231,8 +251,7 @@ udp_reply(uint8_t *f, size_t cap, struct tw_pkt *pkt, size_t plen, uint8_t ttl,
 	/* Answering a group address would send from it; nor is a reply
 	 * sent from an address no UDP source may have (net_udp_martian()):
 	 * it would not parse at the other end. */
-	if (net_is_group(pkt->ip_ver, pkt->dst) ||
-	    net_udp_martian(pkt->ip_ver, pkt->dst))
+	if (tw_net_reply_src_problem(pkt->ip_ver, pkt->dst) != NULL)
 		return -TW_EPROTO;
 	if (plen > cap || pkt->payload_off > cap - plen)
 		return -ENOSPC;

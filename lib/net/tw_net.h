@@ -748,6 +748,19 @@ int tw_pkt_udp_reply(uint8_t *frame, size_t cap, struct tw_pkt *pkt,
 		     size_t payload_len, uint8_t ttl, unsigned flags);
 
 /**
+ * Why @p addr (4 octets when @p ip_ver is 4, else 16) can be no UDP
+ * reply's source, or NULL when it can: a group address (IPv4 224/4 and
+ * 255.255.255.255, RFC 1112 4 and RFC 919 7; IPv6 ff00::/8, RFC 4291
+ * 2.7) or one no UDP source may have (IPv4 0/8, 127/8, 240/4, RFC 1122
+ * 3.2.1.3; IPv6 :: and ::1, RFC 4291 2.5.2-3). tw_pkt_udp_reply()
+ * refuses these; the configuration refuses them as listen addresses.
+ *
+ * @return NULL, or a phrase naming the kind of address ("a multicast
+ *   address", "the unspecified address", ...).
+ */
+const char *tw_net_reply_src_problem(uint8_t ip_ver, const uint8_t *addr);
+
+/**
  * tw_pkt_udp_reply() with the payload's checksum sum supplied by the
  * caller (e.g. kept with a cached answer and adjusted with
  * tw_cksum_update16() for the ID and TTLs it patched), so the UDP checksum

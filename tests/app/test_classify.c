@@ -36,8 +36,8 @@ ctx_init(struct tw_classify_ctx *cx)
 {
 	memset(cx, 0, sizeof(*cx));
 	memcpy(cx->mac, our_mac, 6);
-	memcpy(cx->v4[cx->n_v4++], our4, 4);
-	memcpy(cx->v6[cx->n_v6++], our6, 16);
+	assert_int_equal(tw_classify_add_addr(cx, 4, our4), 0);
+	assert_int_equal(tw_classify_add_addr(cx, 6, our6), 0);
 	cx->up[0].family = 4;
 	cx->up[0].port = 53;
 	memcpy(cx->up[0].addr, up4, 4);
@@ -549,6 +549,43 @@ test_names(void **state)
  * allowed, a DNS query from an address none covers is TW_PKT_DENIED;
  * upstream answers and other traffic are not concerned.
  */
+/* Our addresses are unicast ones a reply may leave from: the others are
+ * refused, so the hit path never checks the address per packet. */
+static void
+test_add_addr(void **state)
+{
+	static const uint8_t bad4[][4] = {
+		{ 224, 0, 0, 1 }, { 239, 1, 2, 3 }, { 255, 255, 255, 255 },
+		{ 0, 0, 0, 0 },	  { 0, 1, 2, 3 },   { 127, 0, 0, 1 },
+		{ 240, 0, 0, 1 },
+	};
+	static const uint8_t mc6[16] = { 0xff, 0x02, [15] = 1 };
+	static const uint8_t any6[16] = { 0 };
+	static const uint8_t lo6[16] = { [15] = 1 };
+	struct tw_classify_ctx cx;
+	uint8_t a[4] = { 192, 0, 2, 0 };
+
+	(void)state;
+	memset(&cx, 0, sizeof(cx));
+	for (size_t i = 0; i < sizeof(bad4) / sizeof(bad4[0]); i++)
+		assert_int_equal(tw_classify_add_addr(&cx, 4, bad4[i]),
+				 -EINVAL);
+	assert_int_equal(tw_classify_add_addr(&cx, 6, mc6), -EINVAL);
+	assert_int_equal(tw_classify_add_addr(&cx, 6, any6), -EINVAL);
+	assert_int_equal(tw_classify_add_addr(&cx, 6, lo6), -EINVAL);
+	assert_int_equal(tw_classify_add_addr(&cx, 5, our4), -EINVAL);
+	assert_int_equal(cx.n_v4 + cx.n_v6, 0);
+	assert_int_equal(tw_classify_add_addr(&cx, 6, our6), 0);
+	for (unsigned i = 0; i < TW_CLS_MAX_ADDRS; i++) {
+		a[3] = (uint8_t)(i + 1);
+		assert_int_equal(tw_classify_add_addr(&cx, 4, a), 0);
+	}
+	assert_int_equal(tw_classify_add_addr(&cx, 4, our4), -ENOSPC);
+	assert_int_equal(cx.n_v4, TW_CLS_MAX_ADDRS);
+	assert_int_equal(cx.n_v6, 1);
+	assert_memory_equal(cx.v6[0], our6, 16);
+}
+
 static void
 test_allow(void **state)
 {
@@ -608,6 +645,7 @@ main(void)
 		cmocka_unit_test(test_local_replies),
 		cmocka_unit_test(test_truncations),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_add_addr),
 		cmocka_unit_test(test_allow),
 	};
 

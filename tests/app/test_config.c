@@ -389,6 +389,11 @@ test_errors_validate(void **state)
 		     "t.yaml:1: listen address ::/64 is the unspecified "
 		     "address: no reply may leave from it (fix: listen on a "
 		     "unicast address of this host, inside its prefix)");
+	expect_error("listen: [240.0.0.1/24]\n",
+		     "t.yaml:1: listen address 240.0.0.1/24 is a reserved "
+		     "address (240/4): no reply may leave from it (fix: "
+		     "listen on a unicast address of this host, inside its "
+		     "prefix)");
 	expect_error("listen: ['::1/128']\n",
 		     "t.yaml:1: listen address ::1/128 is the loopback "
 		     "address: no reply may leave from it (fix: listen on a "
