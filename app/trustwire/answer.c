@@ -298,6 +298,15 @@ tw_answer_build(const struct tw_dns_msg *up, const struct tw_answer_req *rq,
 		}
 		if (rc < 0 && rc != -ENOSPC)
 			return rc;
+		/*
+		 * An RR that did not fit takes the RRs of its RRset written
+		 * just before it back out (lib/dns's writer, RFC 2181 9):
+		 * they were counted above, and their offsets are the last
+		 * ones listed. Every RR left has a TTL (no OPT RR yet).
+		 */
+		o->n_ttl = (uint16_t)(w.count[TW_DNS_SEC_AN] +
+				      w.count[TW_DNS_SEC_NS] +
+				      w.count[TW_DNS_SEC_AR]);
 	}
 	if (rq->kflags & TW_CACHE_KF_EDNS) {
 		uint16_t fl = rq->kflags & TW_CACHE_KF_DO ? TW_DNS_EDNS_DO : 0;

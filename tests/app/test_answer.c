@@ -875,6 +875,76 @@ test_tc(void **state)
 }
 
 /*
+ * An answer that does not fit the room it is built in: lib/dns's writer
+ * takes back the RRset whose next RR did not fit (RFC 2181 9) and sets
+ * TC. The TTL offsets must then list only the RRs left, or lib/cache
+ * refuses the answer (an offset past its end). Found by
+ * tests/fuzz/fuzz_answer.c.
+ */
+static void
+test_truncated_ttl_offsets(void **state)
+{
+	struct tw_cache_config cc = { .n_workers = 1 };
+	struct tw_dns_writer w;
+	struct tw_dns_hdr h = { .flags = TW_DNS_F_QR | TW_DNS_F_RA };
+	struct tw_answer_req rq = { .key = key_a,
+				    .key_len = KEY_A_LEN,
+				    .kflags = TW_CACHE_KF_RD,
+				    .status = TW_DNSSEC_INSECURE,
+				    .ede = TW_EDE_NONE,
+				    .udp_size = 1232 };
+	struct tw_answer_out o;
+	struct tw_cache_answer a;
+	struct tw_cache_blob *blob;
+	struct tw_cache *c;
+	struct tw_dns_msg up, m;
+	uint8_t ub[512], out[512];
+	uint16_t ttl_off[8];
+	int n;
+
+	(void)state;
+	/* Two A RRs (one RRset), then one AAAA. */
+	tw_dns_writer_init(&w, ub, sizeof(ub));
+	tw_dns_write_header(&w, &h);
+	tw_dns_write_question(&w, key_a, TW_DNS_T_A, TW_DNS_C_IN);
+	tw_dns_write_rr(&w, TW_DNS_SEC_AN, key_a, TW_DNS_T_A, TW_DNS_C_IN, 300,
+			(const uint8_t *)"\xc0\x00\x02\x01", 4);
+	tw_dns_write_rr(&w, TW_DNS_SEC_AN, key_a, TW_DNS_T_A, TW_DNS_C_IN, 300,
+			(const uint8_t *)"\xc0\x00\x02\x02", 4);
+	parse_up(&up, ub, tw_dns_writer_finish(&w));
+
+	/* Room for the header, the question (29) and one A RR (16). */
+	n = tw_answer_build(&up, &rq, out, 29 + 16 + 8, ttl_off, &o);
+	assert_int_equal(n, 29);
+	assert_int_equal(tw_dns_parse(&m, out, (size_t)n), 0);
+	assert_true(m.hdr.flags & TW_DNS_F_TC);
+	assert_int_equal(m.hdr.ancount, 0);
+	assert_int_equal(o.n_ttl, 0);
+	/* Room for both: two TTLs. */
+	n = tw_answer_build(&up, &rq, out, sizeof(out), ttl_off, &o);
+	assert_int_equal(n, 29 + 32);
+	assert_int_equal(o.n_ttl, 2);
+
+	/* The truncated answer is one the cache takes. */
+	n = tw_answer_build(&up, &rq, out, 29 + 16 + 8, ttl_off, &o);
+	assert_int_equal(tw_cache_create(&cc, &c), 0);
+	memset(&a, 0, sizeof(a));
+	a.key.data = key_a;
+	a.key.len = KEY_A_LEN;
+	a.key.hash = 1;
+	a.msg = out;
+	a.msg_len = (uint16_t)n;
+	a.ttl_off = ttl_off;
+	a.n_ttl = o.n_ttl;
+	a.ttl = 300;
+	a.kind = TW_CACHE_POSITIVE;
+	a.ede = TW_CACHE_NO_EDE;
+	assert_int_equal(tw_cache_blob_create(c, &a, 1000, &blob), 0);
+	tw_cache_blob_put(blob);
+	tw_cache_destroy(c);
+}
+
+/*
  * One cached answer per variant (answer.h): the answer built as for
  * RD=1 AD=1 (tw_answer_variant_flags()), with one client's RD and AD
  * set by tw_answer_client_bits(), is octet for octet the answer
@@ -1101,6 +1171,7 @@ main(void)
 		cmocka_unit_test(test_negative_ttl),
 		cmocka_unit_test(test_secure_authority_and_ttl_cap),
 		cmocka_unit_test(test_tc),
+		cmocka_unit_test(test_truncated_ttl_offsets),
 		cmocka_unit_test(test_variant_shared),
 		cmocka_unit_test(test_upstream_query),
 		cmocka_unit_test(test_match),
