@@ -240,7 +240,6 @@ check_built(const uint8_t *out, int n, size_t cap,
 	    const struct tw_answer_req *rq, const struct tw_answer_out *o,
 	    bool made, struct tw_dns_msg *a)
 {
-	uint16_t qtype = tw_get16(rq->key + rq->key_len - 4);
 	bool ad;
 
 	CHECK(n > 0 && (size_t)n <= cap && (size_t)n == o->len);
@@ -270,7 +269,6 @@ check_built(const uint8_t *out, int n, size_t cap,
 	} else {
 		CHECK(o->opt_off == 0);
 	}
-	(void)qtype;
 }
 
 /*
