@@ -35,10 +35,7 @@ struct bkey {
 static double
 now_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+	return (double)tw_clock_ns(CLOCK_MONOTONIC);
 }
 
 static uint64_t rng_state = 88172645463325252ull;

@@ -239,10 +239,7 @@ bench_fnv(uint64_t n)
 static double
 now_s(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+	return (double)tw_clock_ns(CLOCK_MONOTONIC) * 1e-9;
 }
 
 static uint64_t

@@ -47,10 +47,7 @@ static int opt_alg; /* 0: all */
 static double
 cpu_now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+	return (double)tw_clock_ns(CLOCK_THREAD_CPUTIME_ID) * 1e-9;
 }
 
 static void

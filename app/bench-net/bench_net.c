@@ -37,10 +37,7 @@ static volatile uint32_t sink;
 static double
 now_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+	return (double)tw_clock_ns(CLOCK_MONOTONIC);
 }
 
 static int

@@ -866,15 +866,6 @@ bounce_main(void *arg)
 
 /* ---- phases ------------------------------------------------------------- */
 
-static uint64_t
-cpu_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* --lcores 1: one timed turn of trustwire (or of the bounce worker). */
 static inline unsigned
 tw_turn(struct harness *h)
@@ -886,12 +877,12 @@ tw_turn(struct harness *h)
 	 * pair cheap beside it: this thread's CPU time is not inflated by
 	 * preemption, the TSC is. */
 	if (h->cpu_timing)
-		c0 = cpu_ns(CLOCK_THREAD_CPUTIME_ID);
+		c0 = tw_clock_ns(CLOCK_THREAD_CPUTIME_ID);
 	t0 = rte_rdtsc();
 	w = h->bounce ? bounce_turn(h->lc) : tw_lcore_turn(h->lc);
 	d = rte_rdtsc() - t0;
 	if (h->cpu_timing && w != 0)
-		h->tw_busy_cpu_ns += cpu_ns(CLOCK_THREAD_CPUTIME_ID) - c0;
+		h->tw_busy_cpu_ns += tw_clock_ns(CLOCK_THREAD_CPUTIME_ID) - c0;
 	h->tw_cycles += d;
 	if (w != 0) {
 		h->tw_busy_cycles += d;
@@ -1232,8 +1223,8 @@ take(const struct harness *h, struct snap *s)
 	s->busy_turns = h->busy_turns;
 	s->g = h->c;
 	s->tsc = rte_rdtsc();
-	s->cpu_ns = cpu_ns(h->o.lcores == 1 ? CLOCK_THREAD_CPUTIME_ID
-					    : CLOCK_PROCESS_CPUTIME_ID);
+	s->cpu_ns = tw_clock_ns(h->o.lcores == 1 ? CLOCK_THREAD_CPUTIME_ID
+						 : CLOCK_PROCESS_CPUTIME_ID);
 	s->tw_cpu_ns = h->tw_busy_cpu_ns;
 	memcpy(s->phase, h->lc->phase_cyc, sizeof(s->phase));
 	s->phase_q = h->lc->phase_q;

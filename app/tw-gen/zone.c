@@ -215,15 +215,6 @@ sign_data(const struct tw_gen_zone *z, EVP_MD_CTX *mc, const uint8_t *data,
 	return ok ? 0 : -TW_EUNSUPP;
 }
 
-static double
-thread_cpu_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /* One verification as trustwire makes it (tw_gen_zone_verify_rate()). */
 static bool
 verify_once(const struct tw_gen_zone *z, EVP_PKEY_CTX *pc, EVP_MD_CTX *mc,
@@ -243,7 +234,8 @@ tw_gen_zone_verify_rate(const struct tw_gen_zone *z, double seconds)
 	size_t sl = sizeof(sig);
 	EVP_PKEY_CTX *pc = NULL;
 	EVP_MD_CTX *mc = NULL;
-	double t0, t1 = 0, rate = 0;
+	uint64_t t0, t1 = 0;
+	double rate = 0;
 	unsigned long n = 0;
 	int ok = 1;
 
@@ -269,15 +261,15 @@ tw_gen_zone_verify_rate(const struct tw_gen_zone *z, double seconds)
 		     EVP_PKEY_CTX_set_rsa_padding(pc, RSA_PKCS1_PADDING) <= 0))
 			goto out;
 	}
-	t0 = thread_cpu_s();
+	t0 = tw_clock_ns(CLOCK_THREAD_CPUTIME_ID);
 	do {
 		for (unsigned i = 0; i < 16 && ok; i++, n++)
 			ok = verify_once(z, pc, mc, sig, sl, msg, sizeof(msg),
 					 md);
-		t1 = thread_cpu_s();
-	} while (ok && t1 - t0 < seconds);
+		t1 = tw_clock_ns(CLOCK_THREAD_CPUTIME_ID);
+	} while (ok && (double)(t1 - t0) < seconds * 1e9);
 	if (ok && t1 > t0)
-		rate = (double)n / (t1 - t0);
+		rate = (double)n * 1e9 / (double)(t1 - t0);
 out:
 	EVP_PKEY_CTX_free(pc);
 	EVP_MD_CTX_free(mc);

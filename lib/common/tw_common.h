@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -127,6 +128,21 @@ tw_put32(uint8_t *p, uint32_t v)
 	p[1] = (uint8_t)(v >> 16);
 	p[2] = (uint8_t)(v >> 8);
 	p[3] = (uint8_t)v;
+}
+
+/**
+ * Nanoseconds of clock @p id: CLOCK_MONOTONIC for elapsed time,
+ * CLOCK_THREAD_CPUTIME_ID for this thread's CPU time (what `openssl
+ * speed` divides by, so figures per core are not disturbed by whatever
+ * else the machine runs). For the benchmarks and the harness.
+ */
+static inline uint64_t
+tw_clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 /**
