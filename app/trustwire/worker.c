@@ -131,8 +131,8 @@ worker_handle_dns_query(struct tw_lcore *lc, uint16_t port_idx,
  * inline, without tw_pkt_udp_reply()'s checks of a summary the
  * classifier just made (the answer was rendered within the frame's
  * room, and the address it leaves from is one of ours, unicast); the
- * rest goes through tw_pkt_udp_reply(). (tw_reply_udp(), without its copy of the
- * frame summary.)
+ * rest goes through tw_pkt_udp_reply(). (tw_reply_udp(), without its
+ * copy of the frame summary.)
  */
 static void
 reply_hit(struct tw_lcore *lc, struct tw_hitq *h, size_t dns_len)

@@ -239,6 +239,8 @@ usage(FILE *f)
 		"answer.\n");
 }
 
+#define MISS_ROUNDS_MAX 100 /* --miss-rounds */
+
 enum {
 	O_MODE = 256,
 	O_NAMES,
@@ -483,7 +485,7 @@ parse_opts(struct opts *o, int argc, char **argv)
 			o->name_pad = (unsigned)v;
 			continue;
 		case O_MISS_ROUNDS:
-			if (num(optarg, 100, &v) != 0 || v == 0)
+			if (num(optarg, MISS_ROUNDS_MAX, &v) != 0 || v == 0)
 				goto bad;
 			o->miss_rounds = (unsigned)v;
 			continue;
@@ -1282,7 +1284,7 @@ turn_stats(const struct harness *h, double *median, double *trimmed)
 	for (i = 0; i < h->n_samp; i++)
 		v[i] = (double)h->samp[i].cycles / h->samp[i].work;
 	qsort(v, h->n_samp, sizeof(*v), cmp_double);
-	*median = v[h->n_samp / 2];
+	*median = median_of(v, (unsigned)h->n_samp);
 	free(v);
 	lim = 4 * *median;
 	for (i = 0; i < h->n_samp; i++) {
@@ -1574,7 +1576,8 @@ run(struct harness *h)
 	}
 	if (h->o.mode == MODE_MISS) {
 		double ossl = 0, ossl_after = 0, vps, vps_val;
-		double round_cpq[100], round_ratio[100], vrate[100];
+		double round_cpq[MISS_ROUNDS_MAX], round_ratio[MISS_ROUNDS_MAX];
+		double vrate[MISS_ROUNDS_MAX];
 		unsigned r;
 		uint64_t vcyc;
 		size_t mw;
