@@ -48,6 +48,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_check.h"
 #include "answer.h"
 #include "tw_cache.h"
 #include "tw_dns.h"
@@ -55,15 +56,6 @@
 #include "tw_net.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(c)                                                              \
-	do {                                                                  \
-		if (!(c)) {                                                   \
-			fprintf(stderr, "fuzz_answer: %s:%d: %s\n", __FILE__, \
-				__LINE__, #c);                                \
-			abort();                                              \
-		}                                                             \
-	} while (0)
 
 #define UDP_SIZE  1232
 #define T0	  100000u /* the answer's creation time (cache seconds) */

@@ -37,20 +37,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_check.h"
 #include "classify.h"
 #include "net_pkt_fast.h"
 #include "tw_net.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(c)                                                      \
-	do {                                                          \
-		if (!(c)) {                                           \
-			fprintf(stderr, "fuzz_classify: %s:%d: %s\n", \
-				__FILE__, __LINE__, #c);              \
-			abort();                                      \
-		}                                                     \
-	} while (0)
 
 #define NO_CSUM (TW_NET_F_NO_IP_CSUM | TW_NET_F_NO_L4_CSUM)
 

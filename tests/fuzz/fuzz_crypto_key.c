@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_check.h"
 #include "tw_crypto.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -42,13 +43,6 @@ static struct tw_crypto_ctx *ctxs[P_N];
 static bool ready;
 
 static void
-check(int cond)
-{
-	if (!cond)
-		abort();
-}
-
-static void
 init(void)
 {
 	struct tw_crypto_config cfg;
@@ -57,14 +51,14 @@ init(void)
 	cfg.path = TW_CRYPTO_PATH_SCALAR;
 	cfg.key_cache_entries = 8;
 	cfg.verdict_cache_entries = 64;
-	check(tw_crypto_create(&cfg, &ctxs[P_SCALAR]) == 0);
+	CHECK(tw_crypto_create(&cfg, &ctxs[P_SCALAR]) == 0);
 	cfg.path = TW_CRYPTO_PATH_MB;
 	cfg.mb_min_burst = 1;
 	if (tw_crypto_create(&cfg, &ctxs[P_MB]) != 0)
 		ctxs[P_MB] = NULL; /* no IPsec-MB here */
 	cfg.path = TW_CRYPTO_PATH_SCALAR;
 	cfg.rsa_min_bits = 512;
-	check(tw_crypto_create(&cfg, &ctxs[P_SMALL]) == 0);
+	CHECK(tw_crypto_create(&cfg, &ctxs[P_SMALL]) == 0);
 	ready = true;
 }
 
@@ -121,11 +115,11 @@ run(struct tw_crypto_ctx *ctx, uint8_t alg, const uint8_t *key, size_t klen,
 	unsigned int bits = 1;
 
 	kv = tw_crypto_key_check(ctx, alg, key, klen, &bits);
-	check(kv == TW_CRYPTO_VALID || kv == TW_CRYPTO_UNSUPPORTED ||
+	CHECK(kv == TW_CRYPTO_VALID || kv == TW_CRYPTO_UNSUPPORTED ||
 	      kv == TW_CRYPTO_BADKEY);
-	check(kv == TW_CRYPTO_VALID ? bits_ok(ctx, alg, bits) : bits == 0);
+	CHECK(kv == TW_CRYPTO_VALID ? bits_ok(ctx, alg, bits) : bits == 0);
 	if (!tw_crypto_alg_supported(alg))
-		check(kv == TW_CRYPTO_UNSUPPORTED);
+		CHECK(kv == TW_CRYPTO_UNSUPPORTED);
 
 	memset(j, 0, sizeof(j));
 	for (int i = 0; i < 3; i++) {
@@ -139,28 +133,28 @@ run(struct tw_crypto_ctx *ctx, uint8_t alg, const uint8_t *key, size_t klen,
 	}
 	tw_crypto_verdict_cache_flush(ctx);
 	tw_crypto_stats_get(ctx, &s0);
-	check(tw_crypto_verify_burst(ctx, j, 3) == 3);
+	CHECK(tw_crypto_verify_burst(ctx, j, 3) == 3);
 	tw_crypto_stats_get(ctx, &s1);
 	/* one signature, verified at most once */
-	check(s1.pk_ops - s0.pk_ops <= 1);
-	check(s1.jobs - s0.jobs == 3);
+	CHECK(s1.pk_ops - s0.pk_ops <= 1);
+	CHECK(s1.jobs - s0.jobs == 3);
 	for (int i = 0; i < 3; i++)
-		check(j[i].verdict == j[0].verdict);
+		CHECK(j[i].verdict == j[0].verdict);
 	if (kv != TW_CRYPTO_VALID) {
-		check(j[0].verdict == kv);
+		CHECK(j[0].verdict == kv);
 		return kv;
 	}
-	check(j[0].verdict == TW_CRYPTO_VALID ||
+	CHECK(j[0].verdict == TW_CRYPTO_VALID ||
 	      j[0].verdict == TW_CRYPTO_INVALID);
 	if (slen > 0) {
-		check(j[1].flags & TW_CRYPTO_F_DUP);
-		check(j[2].flags & TW_CRYPTO_F_DUP);
+		CHECK(j[1].flags & TW_CRYPTO_F_DUP);
+		CHECK(j[2].flags & TW_CRYPTO_F_DUP);
 		/* the same again: from the verdict cache, no public-key op */
-		check(tw_crypto_verify_burst(ctx, j, 1) == 1);
+		CHECK(tw_crypto_verify_burst(ctx, j, 1) == 1);
 		tw_crypto_stats_get(ctx, &s0);
-		check(s0.pk_ops == s1.pk_ops);
-		check(j[0].verdict == j[1].verdict);
-		check(j[0].flags & TW_CRYPTO_F_CACHED);
+		CHECK(s0.pk_ops == s1.pk_ops);
+		CHECK(j[0].verdict == j[1].verdict);
+		CHECK(j[0].flags & TW_CRYPTO_F_CACHED);
 	}
 	return j[0].verdict;
 }
@@ -219,11 +213,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			   &whole);
 	}
 	/* both paths give identical verdicts */
-	check(v[P_MB] == v[P_SCALAR]);
+	CHECK(v[P_MB] == v[P_SCALAR]);
 	/* a lower RSA minimum changes only what was too small */
 	if (v[P_SCALAR] != TW_CRYPTO_UNSUPPORTED)
-		check(v[P_SMALL] == v[P_SCALAR]);
+		CHECK(v[P_SMALL] == v[P_SCALAR]);
 	else if (!is_rsa(alg))
-		check(v[P_SMALL] == TW_CRYPTO_UNSUPPORTED);
+		CHECK(v[P_SMALL] == TW_CRYPTO_UNSUPPORTED);
 	return 0;
 }

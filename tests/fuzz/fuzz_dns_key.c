@@ -14,19 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_check.h"
 #include "dns_priv.h"
 #include "tw_dns.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define SEED 0x9747b28cu
-
-static void
-check(int cond)
-{
-	if (!cond)
-		abort();
-}
 
 /* Every RR of an accepted message reads back without error. */
 static void
@@ -43,31 +37,31 @@ check_rrs(const struct tw_dns_msg *m)
 	tw_dns_rr_iter_init(&it, m);
 	while ((r = tw_dns_rr_next(&it, &rr)) == 1) {
 		n++;
-		check(rr.end_off <= m->end_off);
-		check(tw_dns_rr_owner(m, &rr, name) > 0);
+		CHECK(rr.end_off <= m->end_off);
+		CHECK(tw_dns_rr_owner(m, &rr, name) > 0);
 		if (rr.type == TW_DNS_T_OPT)
 			continue;
-		check(tw_dns_rdata_expand(m->pkt, m->len, &rr, out, sizeof(out),
+		CHECK(tw_dns_rdata_expand(m->pkt, m->len, &rr, out, sizeof(out),
 					  TW_DNS_X_CANON) >= 0);
 		if (rr.rdlen == 0 &&
 		    (rr.rclass == TW_DNS_C_NONE || rr.rclass == TW_DNS_C_ANY))
 			continue;
 		switch (rr.type) {
 		case TW_DNS_T_SOA:
-			check(tw_dns_rr_soa(m, &rr, &soa) == 0);
+			CHECK(tw_dns_rr_soa(m, &rr, &soa) == 0);
 			break;
 		case TW_DNS_T_NS:
 		case TW_DNS_T_CNAME:
 		case TW_DNS_T_DNAME:
 		case TW_DNS_T_PTR:
-			check(tw_dns_rr_target(m, &rr, name) == 0);
+			CHECK(tw_dns_rr_target(m, &rr, name) == 0);
 			break;
 		default:
 			break;
 		}
 	}
-	check(r == 0);
-	check(n == (unsigned)m->hdr.ancount + m->hdr.nscount + m->hdr.arcount);
+	CHECK(r == 0);
+	CHECK(n == (unsigned)m->hdr.ancount + m->hdr.nscount + m->hdr.arcount);
 }
 
 int
@@ -82,30 +76,30 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pr = tw_dns_parse(&m, data, size);
 
 	if (kr >= 0) {
-		check(k.len == k.name_len + 4);
-		check(kr == TW_DNS_HDR_LEN + k.len);
-		check(tw_dns_name_check(k.key, k.name_len) == k.name_len);
-		check(k.hash == tw_dns_qkey_hash(k.key, k.len, SEED));
+		CHECK(k.len == k.name_len + 4);
+		CHECK(kr == TW_DNS_HDR_LEN + k.len);
+		CHECK(tw_dns_name_check(k.key, k.name_len) == k.name_len);
+		CHECK(k.hash == tw_dns_qkey_hash(k.key, k.len, SEED));
 		memcpy(name, data + TW_DNS_HDR_LEN, k.name_len);
 		tw_dns_name_lower(name);
-		check(memcmp(name, k.key, k.name_len) == 0);
-		check(memcmp(k.key + k.name_len,
+		CHECK(memcmp(name, k.key, k.name_len) == 0);
+		CHECK(memcmp(k.key + k.name_len,
 			     data + TW_DNS_HDR_LEN + k.name_len, 4) == 0);
 	}
 	if (pr != 0)
 		return 0;
-	check(m.end_off <= size);
+	CHECK(m.end_off <= size);
 	check_rrs(&m);
 	if (kr >= 0) {
-		check(m.q.name_off == TW_DNS_HDR_LEN);
-		check(m.q.name_len == k.name_len);
-		check(m.q.end_off == kr);
-		check(tw_dns_name_unpack(data, size, m.q.name_off, name,
+		CHECK(m.q.name_off == TW_DNS_HDR_LEN);
+		CHECK(m.q.name_len == k.name_len);
+		CHECK(m.q.end_off == kr);
+		CHECK(tw_dns_name_unpack(data, size, m.q.name_off, name,
 					 NULL) == k.name_len);
 		tw_dns_name_lower(name);
-		check(memcmp(name, k.key, k.name_len) == 0);
-		check(tw_get16(k.key + k.name_len) == m.q.qtype);
-		check(tw_get16(k.key + k.name_len + 2) == m.q.qclass);
+		CHECK(memcmp(name, k.key, k.name_len) == 0);
+		CHECK(tw_get16(k.key + k.name_len) == m.q.qtype);
+		CHECK(tw_get16(k.key + k.name_len + 2) == m.q.qclass);
 	} else if (m.hdr.qdcount == 1 && !(m.hdr.flags & TW_DNS_F_QR) &&
 		   m.q.end_off == TW_DNS_HDR_LEN + m.q.name_len + 4) {
 		/* An accepted query with an uncompressed qname: the hot path

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_check.h"
 #include "tw_dns.h"
 
 #define MAX_RRS 4096
@@ -23,13 +24,6 @@
 static uint8_t out[TW_DNS_MSG_MAX];
 static char txt1[1 << 17], txt2[1 << 17];
 static uint8_t can1[1 << 17], can2[1 << 17];
-
-static void
-check(int cond)
-{
-	if (!cond)
-		abort();
-}
 
 /* Rebuild the OPT RR from its options (RFC 6891 6.1.2). */
 static int
@@ -61,7 +55,7 @@ copy_msg(struct tw_dns_writer *w, const struct tw_dns_msg *m)
 
 	rc = tw_dns_write_header(w, &m->hdr);
 	if (rc == 0 && m->hdr.qdcount == 1) {
-		check(tw_dns_name_unpack(m->pkt, m->len, m->q.name_off, name,
+		CHECK(tw_dns_name_unpack(m->pkt, m->len, m->q.name_off, name,
 					 NULL) > 0);
 		rc = tw_dns_write_question(w, name, m->q.qtype, m->q.qclass);
 	}
@@ -94,22 +88,22 @@ compare(const struct tw_dns_msg *a, const struct tw_dns_msg *b)
 	struct tw_dns_rr r1, r2;
 	int l1, l2, k1, k2;
 
-	check(a->hdr.id == b->hdr.id && a->hdr.flags == b->hdr.flags);
-	check(a->hdr.qdcount == b->hdr.qdcount &&
+	CHECK(a->hdr.id == b->hdr.id && a->hdr.flags == b->hdr.flags);
+	CHECK(a->hdr.qdcount == b->hdr.qdcount &&
 	      a->hdr.ancount == b->hdr.ancount &&
 	      a->hdr.nscount == b->hdr.nscount &&
 	      a->hdr.arcount == b->hdr.arcount);
 	if (a->hdr.qdcount == 1) {
 		l1 = tw_dns_name_unpack(a->pkt, a->len, a->q.name_off, n1,
 					NULL);
-		check(b->q.name_len == l1 && b->q.qtype == a->q.qtype &&
+		CHECK(b->q.name_len == l1 && b->q.qtype == a->q.qtype &&
 		      b->q.qclass == a->q.qclass);
 		/* the question is written uncompressed, as cased */
-		check(memcmp(b->pkt + b->q.name_off, n1, (size_t)l1) == 0);
+		CHECK(memcmp(b->pkt + b->q.name_off, n1, (size_t)l1) == 0);
 	}
-	check(a->edns.present == b->edns.present);
+	CHECK(a->edns.present == b->edns.present);
 	if (a->edns.present)
-		check(a->edns.udp_size == b->edns.udp_size &&
+		CHECK(a->edns.udp_size == b->edns.udp_size &&
 		      a->edns.flags == b->edns.flags &&
 		      a->edns.rdlen == b->edns.rdlen &&
 		      a->edns.ede_len == b->edns.ede_len &&
@@ -119,23 +113,23 @@ compare(const struct tw_dns_msg *a, const struct tw_dns_msg *b)
 	for (;;) {
 		k1 = tw_dns_rr_next(&i1, &r1);
 		k2 = tw_dns_rr_next(&i2, &r2);
-		check(k1 == k2);
+		CHECK(k1 == k2);
 		if (k1 != 1)
 			break;
-		check(r1.section == r2.section && r1.type == r2.type &&
+		CHECK(r1.section == r2.section && r1.type == r2.type &&
 		      r1.rclass == r2.rclass && r1.ttl == r2.ttl);
 		l1 = tw_dns_rr_owner(a, &r1, n1);
 		l2 = tw_dns_rr_owner(b, &r2, n2);
-		check(l1 > 0 && l1 == l2 && memcmp(n1, n2, (size_t)l1) == 0);
+		CHECK(l1 > 0 && l1 == l2 && memcmp(n1, n2, (size_t)l1) == 0);
 		l1 = tw_dns_rr_print(a, &r1, txt1, sizeof(txt1));
 		l2 = tw_dns_rr_print(b, &r2, txt2, sizeof(txt2));
-		check(l1 == l2);
+		CHECK(l1 == l2);
 		if (l1 >= 0)
-			check(strcmp(txt1, txt2) == 0 &&
+			CHECK(strcmp(txt1, txt2) == 0 &&
 			      strlen(txt1) == (size_t)l1);
 		l1 = tw_dns_rr_canonical_rdata(a, &r1, can1, sizeof(can1));
 		l2 = tw_dns_rr_canonical_rdata(b, &r2, can2, sizeof(can2));
-		check(l1 >= 0 && l1 == l2 &&
+		CHECK(l1 >= 0 && l1 == l2 &&
 		      memcmp(can1, can2, (size_t)l1) == 0);
 	}
 }
@@ -162,7 +156,7 @@ sigdata(const struct tw_dns_msg *m)
 			    0)
 			continue;
 		sigs++;
-		check(tw_dns_rr_owner(m, &sig, owner) > 0);
+		CHECK(tw_dns_rr_owner(m, &sig, owner) > 0);
 		tw_dns_rr_iter_init(&jt, m);
 		while (tw_dns_rr_next(&jt, &rr) == 1 && n < MAX_RRS) {
 			if (rr.type != rs.type_covered ||
@@ -187,11 +181,11 @@ sigdata(const struct tw_dns_msg *m)
 		l2 = tw_dns_sigdata(m->pkt + sig.rdata_off, sig.rdlen, owner,
 				    rs.type_covered, sig.rclass, rev, n, sd2,
 				    sizeof(sd2));
-		check(l1 == l2);
+		CHECK(l1 == l2);
 		if (l1 >= 0)
-			check(memcmp(sd1, sd2, (size_t)l1) == 0);
+			CHECK(memcmp(sd1, sd2, (size_t)l1) == 0);
 		else
-			check(l1 == -TW_ERDATA || l1 == -ENOSPC);
+			CHECK(l1 == -TW_ERDATA || l1 == -ENOSPC);
 	}
 }
 
@@ -211,10 +205,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* full copy */
 	tw_dns_writer_init(&w, out, sizeof(out));
 	rc = copy_msg(&w, &m);
-	check(rc == 0 || rc == -ENOSPC);
+	CHECK(rc == 0 || rc == -ENOSPC);
 	len = tw_dns_writer_finish(&w);
-	check(len >= TW_DNS_HDR_LEN);
-	check(tw_dns_parse(&m2, out, (size_t)len) == 0);
+	CHECK(len >= TW_DNS_HDR_LEN);
+	CHECK(tw_dns_parse(&m2, out, (size_t)len) == 0);
 	if (rc == 0 && !w.truncated)
 		compare(&m, &m2);
 	sigdata(&m);
@@ -226,26 +220,26 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	tw_dns_writer_init(&w, out, sizeof(out));
 	tw_dns_writer_limit(&w, limit, reserve);
 	rc = copy_msg(&w, &m);
-	check(rc == 0 || rc == -ENOSPC);
+	CHECK(rc == 0 || rc == -ENOSPC);
 	len = tw_dns_writer_finish(&w);
 	if (len > 0) {
-		check((size_t)len <= limit);
-		check(tw_dns_parse(&m2, out, (size_t)len) == 0);
-		check(m2.end_off == (size_t)len);
+		CHECK((size_t)len <= limit);
+		CHECK(tw_dns_parse(&m2, out, (size_t)len) == 0);
+		CHECK(m2.end_off == (size_t)len);
 		if (m.edns.present && m.edns.version == 0 &&
 		    (m.hdr.qdcount == 0 ? 12 : m.q.end_off) + reserve <= limit)
-			check(m2.edns.present);
+			CHECK(m2.edns.present);
 	} else {
-		check(len == -ENOSPC); /* the question did not fit */
+		CHECK(len == -ENOSPC); /* the question did not fit */
 	}
 
 	/* a response to it, if it is a query */
 	if (!(m.hdr.flags & TW_DNS_F_QR)) {
 		tw_dns_writer_init(&w, out, sizeof(out));
-		check(tw_dns_write_response_start(&w, &m, 2) == 0);
+		CHECK(tw_dns_write_response_start(&w, &m, 2) == 0);
 		len = tw_dns_writer_finish(&w);
-		check(len > 0 && tw_dns_parse(&m2, out, (size_t)len) == 0);
-		check(m2.hdr.id == m.hdr.id && (m2.hdr.flags & TW_DNS_F_QR));
+		CHECK(len > 0 && tw_dns_parse(&m2, out, (size_t)len) == 0);
+		CHECK(m2.hdr.id == m.hdr.id && (m2.hdr.flags & TW_DNS_F_QR));
 	}
 	return 0;
 }

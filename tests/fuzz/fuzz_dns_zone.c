@@ -11,18 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_check.h"
 #include "tw_dns.h"
 
 static char text[1 << 16];
 static char line[1 << 15];
 static struct tw_dns_zone_rr again;
-
-static void
-check(int cond)
-{
-	if (!cond)
-		abort();
-}
 
 static void
 roundtrip(const struct tw_dns_zone_rr *rr)
@@ -31,11 +25,11 @@ roundtrip(const struct tw_dns_zone_rr *rr)
 
 	n = tw_dns_rr_to_str(rr->owner, rr->type, rr->rclass, rr->ttl,
 			     rr->rdata, rr->rdlen, line, sizeof(line));
-	check(n > 0 && strlen(line) == (size_t)n);
-	check(tw_dns_zone_line(line, 0, &again) == 1);
-	check(again.owner_len == rr->owner_len &&
+	CHECK(n > 0 && strlen(line) == (size_t)n);
+	CHECK(tw_dns_zone_line(line, 0, &again) == 1);
+	CHECK(again.owner_len == rr->owner_len &&
 	      memcmp(again.owner, rr->owner, rr->owner_len) == 0);
-	check(again.type == rr->type && again.rclass == rr->rclass &&
+	CHECK(again.type == rr->type && again.rclass == rr->rclass &&
 	      again.ttl == rr->ttl && again.rdlen == rr->rdlen &&
 	      memcmp(again.rdata, rr->rdata, rr->rdlen) == 0);
 }
@@ -65,16 +59,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text[size] = '\0';
 
 	rc = tw_dns_zone_line(text, 3600, &rr);
-	check(rc >= -TW_EMAX && rc <= 1);
+	CHECK(rc >= -TW_EMAX && rc <= 1);
 	if (rc == 1)
 		roundtrip(&rr);
 
 	rc = tw_dns_zone_parse(text, each, &count, &err_line);
 	if (rc >= 0) {
-		check(rc == count);
+		CHECK(rc == count);
 	} else {
-		check(err_line >= 1);
-		check(err_line <= 1 + (unsigned)size);
+		CHECK(err_line >= 1);
+		CHECK(err_line <= 1 + (unsigned)size);
 	}
 	return 0;
 }

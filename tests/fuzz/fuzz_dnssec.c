@@ -37,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_check.h"
 #include "tw_dnssec.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -56,13 +57,6 @@ static const uint8_t fixed_qname[] = "\3www\7example\3com";
 static struct tw_dnssec_ctx *ctx;
 static struct tw_dnssec_config cfg;
 static long live;
-
-static void
-check(int cond)
-{
-	if (!cond)
-		abort();
-}
 
 static void *
 h_malloc(size_t n, void *c)
@@ -122,9 +116,9 @@ init(void)
 	cfg.cache_entries = 16;
 	cfg.crypto.key_cache_entries = KEY_CACHE;
 	cfg.crypto.verdict_cache_entries = 64;
-	check(tw_dnssec_ctx_create(&cfg, &ctx) == 0);
-	check(tw_dnssec_anchor_add_text(ctx, anchors, NULL) == 2);
-	check(tw_dnssec_nta_add(ctx, nta_name, 0) == 0);
+	CHECK(tw_dnssec_ctx_create(&cfg, &ctx) == 0);
+	CHECK(tw_dnssec_anchor_add_text(ctx, anchors, NULL) == 2);
+	CHECK(tw_dnssec_nta_add(ctx, nta_name, 0) == 0);
 }
 
 struct chunk {
@@ -226,28 +220,28 @@ finish(struct tw_val *v, int rc, struct chunk *c, unsigned int n, bool in_order,
 		const struct tw_val_request *rq = tw_val_need(v);
 		const struct chunk *a;
 
-		check(rq != NULL);
-		check(rq->qtype == TW_DNS_T_DS || rq->qtype == TW_DNS_T_DNSKEY);
-		check(tw_dns_name_check(rq->name, sizeof(rq->name)) ==
+		CHECK(rq != NULL);
+		CHECK(rq->qtype == TW_DNS_T_DS || rq->qtype == TW_DNS_T_DNSKEY);
+		CHECK(tw_dns_name_check(rq->name, sizeof(rq->name)) ==
 		      rq->name_len);
-		check(tw_val_result(v) == NULL);
+		CHECK(tw_val_result(v) == NULL);
 		/* fetches are capped by chain_depth */
-		check(++asked <= cfg.limits.chain_depth);
+		CHECK(++asked <= cfg.limits.chain_depth);
 		a = resolve(c, n, rq, in_order);
 		rc = tw_val_provide(v, a ? a->p : NULL, a ? a->len : 0);
 	}
-	check(rc == TW_VAL_DONE);
-	check(tw_val_need(v) == NULL);
-	check(tw_val_provide(v, NULL, 0) == -EINVAL);
+	CHECK(rc == TW_VAL_DONE);
+	CHECK(tw_val_need(v) == NULL);
+	CHECK(tw_val_provide(v, NULL, 0) == -EINVAL);
 	r = tw_val_result(v);
-	check(r != NULL);
-	check(ede_allowed(r));
-	check(memchr(r->reason, 0, sizeof(r->reason)) != NULL);
+	CHECK(r != NULL);
+	CHECK(ede_allowed(r));
+	CHECK(memchr(r->reason, 0, sizeof(r->reason)) != NULL);
 	if (r->status == TW_DNSSEC_BOGUS)
-		check(r->ttl_cap == cfg.bogus_ttl);
+		CHECK(r->ttl_cap == cfg.bogus_ttl);
 	if (r->status == TW_DNSSEC_INDETERMINATE)
-		check(r->ttl_cap == 0);
-	check(tw_val_sig_jobs(v) <= cfg.limits.sigs_per_validation);
+		CHECK(r->ttl_cap == 0);
+	CHECK(tw_val_sig_jobs(v) <= cfg.limits.sigs_per_validation);
 	*out = *r;
 	return r->status;
 }
@@ -293,8 +287,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				      &v);
 
 		if (rc < 0) {
-			check(v == NULL);
-			check(rc != -ENOMEM);
+			CHECK(v == NULL);
+			CHECK(rc != -ENOMEM);
 		} else {
 			finish(v, rc, c, n, in_order, &res[0]);
 		}
@@ -312,11 +306,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			in[i].qtype = qtype;
 		}
 		made = tw_val_start_burst(ctx, in, 2, NOW, v, rcs);
-		check(made == 0 || made == 2);
+		CHECK(made == 0 || made == 2);
 		for (int i = 0; i < 2; i++) {
 			if (rcs[i] < 0) {
-				check(v[i] == NULL);
-				check(rcs[i] != -ENOMEM);
+				CHECK(v[i] == NULL);
+				CHECK(rcs[i] != -ENOMEM);
 				continue;
 			}
 			finish(v[i], rcs[i], c, n, in_order, &res[i]);
@@ -333,17 +327,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	tw_crypto_stats_get(tw_dnssec_crypto(ctx), &cs1);
 	tw_dnssec_stats_get(ctx, &ds1);
 	/* KeyTrap (CVE-2023-50387) and NSEC3 (CVE-2023-50868) caps */
-	check(cs1.pk_ops - cs0.pk_ops <=
+	CHECK(cs1.pk_ops - cs0.pk_ops <=
 	      (uint64_t)runs * cfg.limits.sigs_per_validation);
-	check(ds1.nsec3_hashes - ds0.nsec3_hashes <=
+	CHECK(ds1.nsec3_hashes - ds0.nsec3_hashes <=
 	      (uint64_t)runs * cfg.limits.nsec3_hashes);
-	check(cs1.nsec3_hashes - cs0.nsec3_hashes <=
+	CHECK(cs1.nsec3_hashes - cs0.nsec3_hashes <=
 	      (uint64_t)runs * cfg.limits.nsec3_hashes *
 		      (cfg.nsec3_iter_insecure + 1));
-	check(ds1.fetches - ds0.fetches <=
+	CHECK(ds1.fetches - ds0.fetches <=
 	      (uint64_t)runs * cfg.limits.chain_depth);
 	/* nothing left behind but the zone cache and the parsed keys */
 	tw_dnssec_cache_flush(ctx);
-	check(live <= base + 2 * KEY_CACHE);
+	CHECK(live <= base + 2 * KEY_CACHE);
 	return 0;
 }
